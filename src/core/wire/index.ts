@@ -1,0 +1,5 @@
+export * from './limits.ts'
+export * from './payload.ts'
+export * from './envelope.ts'
+export * from './frame.ts'
+export * from './validate.ts'
