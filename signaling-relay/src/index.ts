@@ -1,0 +1,110 @@
+// Roda's relay: the one server in the system. Browsers reach it over WebSocket, use it as a
+// circuit relay v2 hop to signal WebRTC to each other, and use rendezvous to find the peers of a
+// room. It never runs gossipsub, so chat traffic never passes through it, and it writes nothing
+// to disk: a restart forgets everything, including its own identity.
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p } from 'libp2p'
+import { rendezvousServer } from './rendezvous.ts'
+import type { PeerId } from '@libp2p/interface'
+
+export { RENDEZVOUS_PROTOCOL } from './messages.ts'
+export { optionsFromEnv, ConfigError } from './config.ts'
+
+export interface RelayOptions {
+  /** IPv4 or IPv6 address to bind. Default 127.0.0.1. */
+  host?: string
+  /** TCP port for WebSocket; 0 picks a free one. Default 0. */
+  port?: number
+  /** Circuit relay v2 reservations held at once. Default 1024. */
+  maxReservations?: number
+  /** Connections before libp2p refuses new ones and prunes. Default 2048. */
+  maxConnections?: number
+  /**
+   * New connections accepted per second from one IP address (libp2p's inboundConnectionThreshold).
+   * Default 25 (libp2p's own is 5): a room of phones on one Wi-Fi reaches the relay from one
+   * public address, and a whole workshop scanning a QR code at once must not be turned away.
+   */
+  inboundConnectionThreshold?: number
+  /**
+   * Addresses to advertise instead of the listen address, e.g. the public
+   * /dns4/relay.example.org/tcp/443/wss of a TLS reverse proxy in front of the relay.
+   */
+  announce?: string[]
+  /** One line per peer connect and disconnect. Default: silent. */
+  log?: (line: string) => void
+}
+
+export interface Relay {
+  peerId: string
+  /** Full multiaddrs including /p2p/<peerId>, e.g. /ip4/127.0.0.1/tcp/9090/ws/p2p/12D3… */
+  addresses: string[]
+  /** Closes every connection and frees the port; safe to call more than once. */
+  stop(): Promise<void>
+}
+
+export function listenAddress(host: string, port: number): string {
+  return `/${host.includes(':') ? 'ip6' : 'ip4'}/${host}/tcp/${port}/ws`
+}
+
+/** 12D3…abcd: enough to follow one peer through a log without writing whole identities. */
+function shortId(peer: PeerId): string {
+  const id = peer.toString()
+  return `${id.slice(0, 4)}…${id.slice(-4)}`
+}
+
+export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
+  const host = options.host ?? '127.0.0.1'
+  const port = options.port ?? 0
+  const maxReservations = options.maxReservations ?? 1024
+  const maxConnections = options.maxConnections ?? 2048
+
+  const node = await createLibp2p({
+    // No privateKey: libp2p generates a fresh one in memory; no datastore: the default is in memory.
+    addresses: {
+      listen: [listenAddress(host, port)],
+      ...(options.announce != null && { announce: options.announce }),
+    },
+    transports: [webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections,
+      inboundConnectionThreshold: options.inboundConnectionThreshold ?? 25,
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      // Default circuit limits on purpose: a relayed connection must stay "limited", or libp2p
+      // keeps using it and never upgrades the two browsers to direct WebRTC.
+      relay: circuitRelayServer({ reservations: { maxReservations } }),
+      rendezvous: rendezvousServer(),
+    },
+  })
+
+  const log = options.log
+  if (log != null) {
+    node.addEventListener('peer:connect', (evt) => {
+      log(`connect ${shortId(evt.detail)} (${node.getPeers().length} peers)`)
+    })
+    node.addEventListener('peer:disconnect', (evt) => {
+      log(`disconnect ${shortId(evt.detail)} (${node.getPeers().length} peers)`)
+    })
+  }
+
+  let stopping: Promise<void> | undefined
+  return {
+    peerId: node.peerId.toString(),
+    addresses: node.getMultiaddrs().map((ma) => ma.toString()),
+    stop() {
+      stopping ??= (async () => {
+        await node.stop()
+      })()
+      return stopping
+    },
+  }
+}
