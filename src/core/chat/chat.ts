@@ -1,0 +1,151 @@
+import { bytesToHex } from '../bytes.ts'
+import { generateIdentity } from '../identity/identity.ts'
+import { Observable } from '../observable.ts'
+import { deriveRoomKeys, generateRoomSecret } from '../room/room-keys.ts'
+import type { RodaDB, RoomRow } from '../store/db.ts'
+import { loadIdentityRow, renameSelf, saveIdentityRow, setRoomTitle, upsertRoom } from '../store/repo.ts'
+import type { Network } from '../net/network.ts'
+import { PayloadError } from '../wire/envelope.ts'
+import { MAX_NAME, MAX_TEXT } from '../wire/limits.ts'
+import type { RelayStatus } from '../net/relay-link.ts'
+import { PostWriter } from './post-writer.ts'
+import { Rejections } from './rejections.ts'
+import { RoomChannel, type Me } from './room-channel.ts'
+
+export interface SelfView {
+  name: string
+  publicKeyHex: string
+}
+
+/** Cuts to at most `max` UTF-16 units without splitting a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max)
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut
+}
+
+/** A display name the wire format accepts (PROTOCOL.md §2): no control characters, 1–64 units. */
+export function cleanName(name: string): string {
+  return truncate(name.replace(/\p{Cc}/gu, '').trim(), MAX_NAME).trim()
+}
+
+/**
+ * The application core: the device identity, the rooms it is in, and (once loaded) the
+ * network. The UI calls these commands and reads everything else from the database.
+ */
+export class Chat {
+  readonly self: Observable<SelfView | undefined>
+  readonly relayStatus = new Observable<RelayStatus>({ state: 'connecting' })
+  readonly rejections = new Rejections()
+  private readonly rooms = new Map<string, RoomChannel>()
+  private readonly writer: PostWriter
+  private net: Network | undefined
+  private unwatchRelay: (() => void) | undefined
+
+  private constructor(
+    readonly db: RodaDB,
+    private me: Me | undefined,
+  ) {
+    this.writer = new PostWriter(db)
+    this.self = new Observable(me ? view(me) : undefined)
+  }
+
+  static async load(db: RodaDB): Promise<Chat> {
+    const row = await loadIdentityRow(db)
+    return new Chat(db, row ? { publicKey: row.publicKey, secretKey: row.secretKey, name: row.name } : undefined)
+  }
+
+  /** First run: make this device's key pair. The secret key stays in IndexedDB. */
+  async createIdentity(name: string): Promise<void> {
+    const clean = cleanName(name)
+    if (!clean) throw new Error('A display name is needed')
+    if (this.me) return this.rename(clean)
+    const id = await generateIdentity()
+    await saveIdentityRow(this.db, { id: 'self', publicKey: id.publicKey, secretKey: id.secretKey, name: clean, createdAt: Date.now() })
+    this.me = { ...id, name: clean }
+    this.self.set(view(this.me))
+  }
+
+  async rename(name: string): Promise<void> {
+    const clean = cleanName(name)
+    if (!clean || !this.me) return
+    await renameSelf(this.db, clean)
+    this.me = { ...this.me, name: clean }
+    this.self.set(view(this.me))
+  }
+
+  async createRoom(title: string): Promise<RoomRow> {
+    return this.joinRoom(generateRoomSecret(), title)
+  }
+
+  /** Opening a link: remember the room and start taking part in it. Idempotent. */
+  async joinRoom(secret: Uint8Array, title = ''): Promise<RoomRow> {
+    const keys = deriveRoomKeys(secret)
+    const row = await upsertRoom(this.db, { id: keys.roomIdHex, secret, title: title.trim() })
+    await this.openChannel(row)
+    return row
+  }
+
+  async setTitle(roomId: string, title: string): Promise<void> {
+    await setRoomTitle(this.db, roomId, title.trim().slice(0, 80))
+  }
+
+  channel(roomId: string): RoomChannel | undefined {
+    return this.rooms.get(roomId)
+  }
+
+  async send(roomId: string, text: string): Promise<void> {
+    const trimmed = text.trim()
+    if (!trimmed) return
+    if (trimmed.length > MAX_TEXT) throw new Error(`A post can have at most ${MAX_TEXT} characters`)
+    const ch = this.rooms.get(roomId)
+    if (!ch) throw new Error('Not in this room')
+    try {
+      await ch.send(trimmed)
+    } catch (e) {
+      if (e instanceof PayloadError && e.code === 'too-large') throw new Error('This post is too long to send: please shorten it', { cause: e })
+      throw e
+    }
+  }
+
+  /** Opens every stored room so it validates and publishes as soon as a network exists. */
+  async openRooms(rows: RoomRow[]): Promise<void> {
+    await Promise.all(rows.map((r) => this.openChannel(r)))
+  }
+
+  attachNetwork(net: Network): void {
+    this.net = net
+    this.unwatchRelay = net.relayStatus.subscribe(() => this.relayStatus.set(net.relayStatus.value))
+    this.relayStatus.set(net.relayStatus.value)
+    for (const ch of this.rooms.values()) ch.attach(net)
+  }
+
+  get network(): Network | undefined {
+    return this.net
+  }
+
+  async stop(): Promise<void> {
+    this.unwatchRelay?.()
+    for (const ch of this.rooms.values()) ch.detach()
+    await this.net?.stop()
+    this.net = undefined
+  }
+
+  private async openChannel(row: RoomRow): Promise<void> {
+    if (this.rooms.has(row.id)) return
+    const keys = deriveRoomKeys(row.secret)
+    const ch = await RoomChannel.open(keys, this.db, () => this.requireMe(), this.writer, this.rejections)
+    if (this.rooms.has(row.id)) return
+    this.rooms.set(row.id, ch)
+    if (this.net) ch.attach(this.net)
+  }
+
+  private requireMe(): Me {
+    if (!this.me) throw new Error('No identity yet')
+    return this.me
+  }
+}
+
+function view(me: Me): SelfView {
+  return { name: me.name, publicKeyHex: bytesToHex(me.publicKey) }
+}

@@ -1,0 +1,161 @@
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { PeerId } from '@libp2p/interface'
+import { bytesToHex } from '../bytes.ts'
+import type { RoomKeys } from '../room/room-keys.ts'
+import { frameMessageId } from '../wire/frame.ts'
+import { createBrowserNode, type RodaLibp2p } from './node.ts'
+import { RelayLink, type Introduction, type RelayStatus } from './relay-link.ts'
+import { connectionKind, PeerDialer, type ConnectionKind } from './peer-dialer.ts'
+import type { Observable } from '../observable.ts'
+
+export type Verdict = 'accept' | 'reject' | 'ignore'
+
+export interface RoomHandlers {
+  /** Full validation of a received frame; the only way anything from the network gets in. */
+  validate(frame: Uint8Array): Promise<Verdict>
+  /** The set of peers in the room, or how they are connected, may have changed. */
+  onPeersChanged(): void
+}
+
+export interface NetPeer {
+  peerId: string
+  connection: ConnectionKind
+}
+
+export interface NetworkConfig {
+  relays: string[]
+  iceServers: RTCIceServer[]
+}
+
+const VERDICT = {
+  accept: TopicValidatorResult.Accept,
+  reject: TopicValidatorResult.Reject,
+  ignore: TopicValidatorResult.Ignore,
+} as const
+
+// An introduced peer that does not connect to us within this time gets dialed by us instead.
+const FALLBACK_DIAL_MS = 6_000
+
+/**
+ * Everything libp2p, behind a small surface the chat layer can use without importing libp2p:
+ * this module (and its imports) is loaded only after the stored history is on screen.
+ */
+export class Network {
+  readonly relay: RelayLink
+  private readonly dialer: PeerDialer
+  private readonly rooms = new Map<string, { keys: RoomKeys; handlers: RoomHandlers; introduced: Set<string> }>()
+  private readonly byNs = new Map<string, string>()
+
+  private constructor(
+    readonly node: RodaLibp2p,
+    relays: string[],
+    private readonly keysByTopic: Map<string, RoomKeys>,
+  ) {
+    this.relay = new RelayLink(node, relays, (i) => this.introduced(i))
+    this.dialer = new PeerDialer(node, () => this.relay.address)
+    const changed = (): void => this.rooms.forEach((r) => r.handlers.onPeersChanged())
+    node.addEventListener('connection:open', changed)
+    node.addEventListener('connection:close', changed)
+    node.services.pubsub.addEventListener('subscription-change', changed)
+  }
+
+  static async start(config: NetworkConfig): Promise<Network> {
+    const keysByTopic = new Map<string, RoomKeys>()
+    const node = await createBrowserNode({
+      relays: config.relays,
+      iceServers: config.iceServers,
+      messageId: (msg) => {
+        const keys = keysByTopic.get(msg.topic)
+        return keys ? frameMessageId(keys, msg.data) : sha256(msg.data)
+      },
+    })
+    const net = new Network(node, config.relays, keysByTopic)
+    net.relay.start()
+    return net
+  }
+
+  get relayStatus(): Observable<RelayStatus> {
+    return this.relay.status
+  }
+
+  get peerId(): string {
+    return this.node.peerId.toString()
+  }
+
+  joinRoom(keys: RoomKeys, handlers: RoomHandlers): void {
+    if (this.rooms.has(keys.topic)) return
+    this.rooms.set(keys.topic, { keys, handlers, introduced: new Set() })
+    this.byNs.set(bytesToHex(keys.rendezvousNs), keys.topic)
+    this.keysByTopic.set(keys.topic, keys)
+    const pubsub = this.node.services.pubsub
+    pubsub.topicValidators.set(keys.topic, async (_peer, msg) => VERDICT[await handlers.validate(msg.data)])
+    pubsub.subscribe(keys.topic)
+    this.relay.join(keys.rendezvousNs)
+  }
+
+  leaveRoom(keys: RoomKeys): void {
+    if (!this.rooms.delete(keys.topic)) return
+    this.byNs.delete(bytesToHex(keys.rendezvousNs))
+    this.keysByTopic.delete(keys.topic)
+    this.node.services.pubsub.unsubscribe(keys.topic)
+    this.node.services.pubsub.topicValidators.delete(keys.topic)
+    this.relay.leave(keys.rendezvousNs)
+  }
+
+  /** Publishes a frame; resolves to the number of peers it was sent to. */
+  async publish(topic: string, frame: Uint8Array): Promise<number> {
+    const result = await this.node.services.pubsub.publish(topic, frame)
+    return result.recipients.length
+  }
+
+  /** Peers of a room that have some open connection to us, and how. */
+  peersOf(topic: string): NetPeer[] {
+    const room = this.rooms.get(topic)
+    if (!room) return []
+    const ids = new Map<string, PeerId>()
+    for (const p of this.node.services.pubsub.getSubscribers(topic)) ids.set(p.toString(), p)
+    for (const c of this.node.getConnections()) {
+      const id = c.remotePeer.toString()
+      if (room.introduced.has(id)) ids.set(id, c.remotePeer)
+    }
+    const out: NetPeer[] = []
+    for (const [peerId, id] of ids) {
+      const connection = connectionKind(this.node, id)
+      if (connection) out.push({ peerId, connection })
+    }
+    return out.sort((a, b) => a.peerId.localeCompare(b.peerId))
+  }
+
+  /** Retry the relay now (network back online, tab visible again). */
+  wake(): void {
+    this.relay.wake()
+  }
+
+  async stop(): Promise<void> {
+    this.relay.stop()
+    this.dialer.stop()
+    await this.node.stop()
+  }
+
+  private introduced({ ns, peers, arrived }: Introduction): void {
+    const topic = this.byNs.get(ns)
+    const room = topic ? this.rooms.get(topic) : undefined
+    if (!room) return
+    for (const peer of peers) {
+      if (peer === this.peerId) continue
+      room.introduced.add(peer)
+      if (!arrived) {
+        void this.dialer.dial(peer)
+      } else {
+        // The newcomer dials us; only if that has not happened after a while do we dial it.
+        setTimeout(() => {
+          if (!this.peersOf(room.keys.topic).some((p) => p.peerId === peer && p.connection === 'direct')) {
+            void this.dialer.dial(peer)
+          }
+        }, FALLBACK_DIAL_MS)
+      }
+    }
+    room.handlers.onPeersChanged()
+  }
+}

@@ -1,0 +1,72 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { webRTC } from '@libp2p/webrtc'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
+import type { Message } from '@libp2p/gossipsub'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type RodaServices = { identify: Identify; ping: Ping; pubsub: GossipSub }
+export type RodaLibp2p = Libp2p<RodaServices>
+
+export interface NodeOptions {
+  /** Relay multiaddrs this node may dial (any other ws/tcp address is refused). */
+  relays: string[]
+  /** ICE servers for WebRTC. Empty by default: no public STUN server is ever contacted. */
+  iceServers: RTCIceServer[]
+  /** Computes the gossipsub message id of a frame (PROTOCOL.md §4). Must never throw. */
+  messageId: (msg: Message) => Uint8Array
+}
+
+/** The parts of a relay multiaddr that a dial target must start with to be allowed. */
+function relayPrefix(addr: string): string {
+  const at = addr.indexOf('/p2p/')
+  return at === -1 ? addr : addr.slice(0, at)
+}
+
+/**
+ * A browser node: reaches relays over WebSockets, reserves a circuit-relay slot so peers can
+ * reach it, and upgrades to direct WebRTC. Gossipsub carries room frames unsigned at the
+ * libp2p level because every payload is signed by its author's key.
+ */
+export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2p> {
+  const allowed = options.relays.map(relayPrefix)
+  // Circuit (and so WebRTC) addresses are built by us on top of a relay address, so one
+  // prefix test covers the relay itself and every peer reached through it.
+  const isAllowed = (ma: Multiaddr): boolean => allowed.some((p) => ma.toString().startsWith(p))
+  return createLibp2p({
+    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    transports: [
+      webSockets(),
+      webRTC({ rtcConfiguration: { iceServers: options.iceServers } }),
+      circuitRelayTransport(),
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // The browser's default gater refuses ws:// and loopback/LAN addresses, which is exactly
+    // where a self-hosted or development relay lives. Allow the configured relays only.
+    connectionGater: {
+      denyDialMultiaddr: (ma) => !isAllowed(ma),
+    },
+    connectionManager: { maxConnections: 64 },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: options.messageId,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        emitSelf: false,
+        doPX: false,
+        // Every phone on one Wi-Fi (and every test tab) shares an IP address; the default
+        // colocation penalty would make peers ignore each other past a handful of devices.
+        scoreParams: { IPColocationFactorWeight: 0 },
+      }),
+    },
+  })
+}

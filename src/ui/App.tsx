@@ -1,0 +1,35 @@
+import { useEffect, useState } from 'react'
+import type { Chat } from '../core/chat/chat.ts'
+import { parseRoomFragment } from '../core/room/room-link.ts'
+import { deriveRoomKeys } from '../core/room/room-keys.ts'
+import { useObservable } from './use-observable.ts'
+import { useHash } from './use-hash.ts'
+import { Onboarding } from './Onboarding.tsx'
+import { RoomList } from './RoomList.tsx'
+import { RoomView } from './RoomView.tsx'
+import { Header } from './Header.tsx'
+import { Settings } from './Settings.tsx'
+
+export function App({ chat }: { chat: Chat }) {
+  const self = useObservable(chat.self)
+  const hash = useHash()
+  const [showSettings, setShowSettings] = useState(false)
+  const link = parseRoomFragment(hash)
+  const roomId = link ? deriveRoomKeys(link.secret).roomIdHex : undefined
+  const [joined, setJoined] = useState<string | undefined>()
+
+  // Opening a link (first visit included, once onboarding is done) joins the room.
+  useEffect(() => {
+    if (!self || !link || !roomId || joined === roomId) return
+    void chat.joinRoom(link.secret, link.title).then(() => setJoined(roomId))
+  }, [chat, self, link, roomId, joined])
+
+  if (!self) return <Onboarding chat={chat} joining={Boolean(link)} />
+  return (
+    <div className="app">
+      <Header chat={chat} self={self} onSettings={() => setShowSettings((s) => !s)} />
+      {showSettings && <Settings chat={chat} onClose={() => setShowSettings(false)} />}
+      {roomId && joined === roomId ? <RoomView chat={chat} roomId={roomId} /> : link ? <p className="muted pad">Joining…</p> : <RoomList chat={chat} />}
+    </div>
+  )
+}

@@ -1,0 +1,38 @@
+import { useState, type FormEvent, type KeyboardEvent } from 'react'
+
+export function Composer({ onSend }: { onSend: (text: string) => Promise<void> }) {
+  const [text, setText] = useState('')
+  const [error, setError] = useState<string>()
+
+  async function send(e?: FormEvent) {
+    e?.preventDefault()
+    const value = text
+    if (!value.trim()) return
+    setText('')
+    try {
+      await onSend(value)
+      setError(undefined)
+    } catch (err) {
+      // Give the words back rather than lose them.
+      setText(value)
+      setError(err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault()
+      void send()
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={send}>
+      <textarea data-testid="composer" aria-label="Message" rows={1} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder="Write a message" />
+      <button data-testid="send" type="submit" disabled={!text.trim()}>
+        Send
+      </button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </form>
+  )
+}

@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react'
+import { useLiveQuery } from 'dexie-react-hooks'
+import type { Chat } from '../core/chat/chat.ts'
+import { listRooms } from '../core/store/repo.ts'
+import { makeRoomLink } from '../core/room/room-link.ts'
+import { navigate } from './use-hash.ts'
+
+export function roomHash(secret: Uint8Array, title: string): string {
+  return new URL(makeRoomLink(location.href.split('#')[0]!, secret, title)).hash
+}
+
+export function RoomList({ chat }: { chat: Chat }) {
+  const rooms = useLiveQuery(() => listRooms(chat.db), [chat])
+  const [title, setTitle] = useState('')
+
+  async function create(e: FormEvent) {
+    e.preventDefault()
+    const row = await chat.createRoom(title)
+    setTitle('')
+    navigate(roomHash(row.secret, row.title))
+  }
+
+  return (
+    <main className="rooms pad">
+      <form className="new-room" onSubmit={create}>
+        <label htmlFor="room-title">New room</label>
+        <input id="room-title" data-testid="room-title-input" value={title} maxLength={80} placeholder="Title (optional)" onChange={(e) => setTitle(e.target.value)} />
+        <button data-testid="create-room" type="submit">
+          Create room
+        </button>
+      </form>
+      <h2>Your rooms</h2>
+      {rooms && rooms.length === 0 && <p className="muted">No rooms yet. Create one, or open a room link someone shared with you.</p>}
+      <ul className="room-list">
+        {rooms?.map((r) => (
+          <li key={r.id}>
+            <a data-testid="room-item" data-room-id={r.id} href={roomHash(r.secret, r.title)}>
+              {r.title || `Room ${r.id.slice(0, 6)}`}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </main>
+  )
+}
