@@ -1,0 +1,39 @@
+import type { Page } from '@playwright/test'
+import { expect } from './fixtures.ts'
+
+/** Onboards a device with a display name and returns its public key (64 hex). */
+export async function onboard(page: Page, name: string): Promise<string> {
+  await page.getByTestId('name-input').fill(name)
+  await page.getByTestId('name-save').click()
+  const key = await page.getByTestId('my-key').getAttribute('data-key')
+  expect(key).toMatch(/^[0-9a-f]{64}$/)
+  return key!
+}
+
+/** Creates a room from the room list and returns its shareable link. */
+export async function createRoom(page: Page, title = ''): Promise<string> {
+  if (title) await page.getByTestId('room-title-input').fill(title)
+  await page.getByTestId('create-room').click()
+  const link = await page.getByTestId('room-link').getAttribute('data-link')
+  expect(link).toContain('#room=')
+  return link!
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text)
+  await page.getByTestId('send').click()
+}
+
+export function message(page: Page, text: string) {
+  return page.getByTestId('message').filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) })
+}
+
+export async function waitForDirectPeer(page: Page, timeout = 30_000): Promise<void> {
+  await expect(page.locator('[data-testid="peer"][data-connection="direct"]').first()).toBeVisible({ timeout })
+}
+
+export async function roomId(page: Page): Promise<string> {
+  const id = await page.locator('main.room').getAttribute('data-room-id')
+  expect(id).toMatch(/^[0-9a-f]{32}$/)
+  return id!
+}
