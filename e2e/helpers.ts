@@ -37,3 +37,26 @@ export async function roomId(page: Page): Promise<string> {
   expect(id).toMatch(/^[0-9a-f]{32}$/)
   return id!
 }
+
+/** Writes posts through the app's own command (sign, store, publish), faster than typing. */
+export async function sendMany(page: Page, room: string, texts: string[]): Promise<void> {
+  await page.evaluate(
+    async ({ roomHex, list }) => {
+      for (const t of list) await window.roda!.chat.send(roomHex, t)
+    },
+    { roomHex: room, list: texts },
+  )
+}
+
+export function texts(page: Page): Promise<string[]> {
+  return page.getByTestId('message-text').allInnerTexts()
+}
+
+/** Points a device at another relay (the saved setting wins over the served one) and reloads. */
+export async function useRelay(page: Page, relay: string): Promise<void> {
+  await page.evaluate(async (addr) => {
+    await window.roda!.chat.db.settings.put({ key: 'relays', value: [addr] })
+  }, relay)
+  await page.reload()
+  await expect(page.getByTestId('relay-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 })
+}

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { memo, useEffect, useRef } from 'react'
 import type { PostRow } from '../core/store/db.ts'
 import { shortFingerprint } from './labels.ts'
 
@@ -13,25 +13,34 @@ export function MessageList({ posts, labels, selfKey }: { posts: PostRow[]; labe
   return (
     <ol className="messages" aria-live="polite">
       {posts.map((p) => (
-        <li
-          key={p.id}
-          className={p.author === selfKey ? 'message mine' : 'message'}
-          data-testid="message"
-          data-author-key={p.author}
-          data-id={p.id}
-          data-status={p.author === selfKey ? (p.status ?? 'sent') : undefined}
-        >
-          <span className="author" data-testid="message-author" title={`Key ${p.author}`}>
-            {labels.get(`${p.author}:${p.name}`) ?? p.name}
-          </span>
-          <span className="fp" aria-hidden="true">
-            #{shortFingerprint(p.author)}
-          </span>
-          <time dateTime={new Date(p.ts).toISOString()}>{time.format(p.ts)}</time>
-          <p data-testid="message-text">{p.text}</p>
-        </li>
+        <Message key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
       ))}
       <div ref={end} />
     </ol>
   )
 }
+
+const Message = memo(function Message({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
+  const fp = shortFingerprint(p.author)
+  return (
+    <li
+      className={mine ? 'message mine' : 'message'}
+      data-testid="message"
+      data-author-key={p.author}
+      data-id={p.id}
+      data-status={mine ? (p.status ?? 'sent') : undefined}
+    >
+      <span className="author" data-testid="message-author" title={`Key ${p.author}`}>
+        {label}
+      </span>
+      {/* The fingerprint is always there to compare; inside the label itself when names clash. */}
+      {!label.includes(fp) && (
+        <span className="fp" aria-hidden="true">
+          #{fp}
+        </span>
+      )}
+      <time dateTime={new Date(p.ts).toISOString()}>{time.format(p.ts)}</time>
+      <p data-testid="message-text">{p.text}</p>
+    </li>
+  )
+})

@@ -9,6 +9,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { dialableRelayAddress } from './relay-link.ts'
 
 export type RodaServices = { identify: Identify; ping: Ping; pubsub: GossipSub }
 export type RodaLibp2p = Libp2p<RodaServices>
@@ -22,11 +23,6 @@ export interface NodeOptions {
   messageId: (msg: Message) => Uint8Array
 }
 
-/** The parts of a relay multiaddr that a dial target must start with to be allowed. */
-function relayPrefix(addr: string): string {
-  const at = addr.indexOf('/p2p/')
-  return at === -1 ? addr : addr.slice(0, at)
-}
 
 /**
  * A browser node: reaches relays over WebSockets, reserves a circuit-relay slot so peers can
@@ -34,7 +30,7 @@ function relayPrefix(addr: string): string {
  * libp2p level because every payload is signed by its author's key.
  */
 export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2p> {
-  const allowed = options.relays.map(relayPrefix)
+  const allowed = options.relays.map(dialableRelayAddress)
   // Circuit (and so WebRTC) addresses are built by us on top of a relay address, so one
   // prefix test covers the relay itself and every peer reached through it.
   const isAllowed = (ma: Multiaddr): boolean => allowed.some((p) => ma.toString().startsWith(p))

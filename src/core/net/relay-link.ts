@@ -25,6 +25,17 @@ export interface Introduction {
 }
 
 const DIAL_TIMEOUT_MS = 8_000
+
+/**
+ * The relay address to dial, without its /p2p/<id>. A relay makes a fresh identity at every
+ * start, and it is trusted with nothing (every post is signed and encrypted end to end), so the
+ * app accepts whichever relay answers at the configured address: a restarted relay is found
+ * again without a new configuration.
+ */
+export function dialableRelayAddress(addr: string): string {
+  const at = addr.indexOf('/p2p/')
+  return at === -1 ? addr : addr.slice(0, at)
+}
 const MAX_BACKOFF_MS = 30_000
 
 /** A full relay address including /p2p/<relay id>, needed to build circuit addresses. */
@@ -93,7 +104,7 @@ export class RelayLink {
       const relay = this.relays[failures % this.relays.length]!
       this.status.set({ state: 'connecting', relay })
       try {
-        const conn = await this.node.dial(multiaddr(relay), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+        const conn = await this.node.dial(multiaddr(dialableRelayAddress(relay)), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
         const stream = await conn.newStream(RENDEZVOUS_PROTOCOL, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
         const session = new RendezvousSession(stream)
         this.session = session
