@@ -13,14 +13,14 @@ export function MessageList({ posts, labels, selfKey }: { posts: PostRow[]; labe
   return (
     <ol className="messages" aria-live="polite">
       {posts.map((p) => (
-        <Message key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
+        <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
       ))}
       <div ref={end} />
     </ol>
   )
 }
 
-const Message = memo(function Message({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
+const MessageItem = memo(function MessageItem({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
   const fp = shortFingerprint(p.author)
   return (
     <li
