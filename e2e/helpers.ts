@@ -39,12 +39,12 @@ export async function roomId(page: Page): Promise<string> {
 }
 
 /** Writes posts through the app's own command (sign, store, publish), faster than typing. */
-export async function sendMany(page: Page, room: string, texts: string[]): Promise<void> {
+export async function sendMany(page: Page, room: string, lines: string[]): Promise<void> {
   await page.evaluate(
     async ({ roomHex, list }) => {
       for (const t of list) await window.roda!.chat.send(roomHex, t)
     },
-    { roomHex: room, list: texts },
+    { roomHex: room, list: lines },
   )
 }
 

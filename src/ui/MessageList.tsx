@@ -20,7 +20,7 @@ export function MessageList({ posts, labels, selfKey }: { posts: PostRow[]; labe
   )
 }
 
-const MessageItem = memo(function MessageItem({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
+const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
   const fp = shortFingerprint(p.author)
   return (
     <li
