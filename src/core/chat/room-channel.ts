@@ -4,8 +4,10 @@ import { Observable } from '../observable.ts'
 import { nextLamport } from '../order/order.ts'
 import type { RoomKeys } from '../room/room-keys.ts'
 import type { PostRow, RodaDB } from '../store/db.ts'
-import { markPostsSent, maxLamport, postIdsOfRoom } from '../store/repo.ts'
-import { signPayload } from '../wire/envelope.ts'
+import { markDelivered, orderKeysOfRoom, postsByIds } from '../store/repo.ts'
+import { encodeEnvelope, signPayload } from '../wire/envelope.ts'
+import { ItemIndex } from '../sync/item-index.ts'
+import type { SyncResult, SyncRoom } from '../net/sync-protocol.ts'
 import { sealFrame } from '../wire/frame.ts'
 import { validateFrame, type VerifiedHello, type VerifiedPost } from '../wire/validate.ts'
 import type { Network, Verdict } from '../net/network.ts'
@@ -25,6 +27,10 @@ export interface RoomPeer {
 }
 
 const HELLO_EVERY_MS = 60_000
+// Publishing a burst of posts asks for one confirming sync, not one per post.
+const CONFIRM_AFTER_MS = 400
+// A peer that keeps refusing a post (say its clock is far behind) must not cause endless syncs.
+const MAX_FOLLOW_UPS = 3
 
 export function postRow(p: VerifiedPost, roomId: string, status?: PostRow['status']): PostRow {
   return {
@@ -47,9 +53,10 @@ export function postRow(p: VerifiedPost, roomId: string, status?: PostRow['statu
  * validation of everything that arrives for it. It works with or without a network attached,
  * because posts are stored first and published when possible.
  */
-export class RoomChannel {
+export class RoomChannel implements SyncRoom {
   readonly peers = new Observable<RoomPeer[]>([])
   private net: Network | undefined
+  private confirmTimer: ReturnType<typeof setTimeout> | undefined
   private readonly hellos = new Map<string, { author: string; name: string }>()
   private helloTimer: ReturnType<typeof setInterval> | undefined
   private helloSoon: ReturnType<typeof setTimeout> | undefined
@@ -60,17 +67,58 @@ export class RoomChannel {
     private readonly me: () => Me,
     private readonly writer: PostWriter,
     private readonly rejections: Rejections,
-    private readonly known: Set<string>,
+    /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
+    readonly index: ItemIndex,
     private lamport: number,
   ) {}
 
   static async open(keys: RoomKeys, db: RodaDB, me: () => Me, writer: PostWriter, rejections: Rejections): Promise<RoomChannel> {
-    const [ids, max] = await Promise.all([postIdsOfRoom(db, keys.roomIdHex), maxLamport(db, keys.roomIdHex)])
-    return new RoomChannel(keys, db, me, writer, rejections, new Set(ids), max ?? 0)
+    const entries = await orderKeysOfRoom(db, keys.roomIdHex)
+    const max = entries.length ? entries[entries.length - 1]![0] : 0
+    return new RoomChannel(keys, db, me, writer, rejections, ItemIndex.from(entries), max)
   }
 
   get id(): string {
     return this.keys.roomIdHex
+  }
+
+  get roomId(): Uint8Array {
+    return this.keys.roomId
+  }
+
+  /** Sync: the stored posts with these ids, sealed as frames exactly as they are gossiped. */
+  async frames(ids: string[]): Promise<Uint8Array[]> {
+    const rows = await postsByIds(this.db, ids)
+    return rows.map((r) => sealFrame(this.keys, encodeEnvelope(r.signed, r.sig)))
+  }
+
+  /** Sync: frames from a peer go through the very same edge as gossip. */
+  async receive(frames: Uint8Array[]): Promise<void> {
+    await Promise.all(frames.map((f) => this.accept(f)))
+  }
+
+  /**
+   * Sync: a session completed. One that moved no posts to the peer proves it holds all of ours
+   * written before the session began: those become "sent". One that did move posts proves
+   * nothing yet (the peer may refuse some), so a short follow-up session checks.
+   */
+  onSynced(result: SyncResult): void {
+    if (result.postsSent > 0) {
+      if (this.followUps++ < MAX_FOLLOW_UPS) this.confirmSoon()
+      return
+    }
+    this.followUps = 0
+    const peerKey = this.hellos.get(result.peer)?.author
+    void markDelivered(this.db, this.id, bytesToHex(this.me().publicKey), result.startedAt, peerKey)
+  }
+
+  private followUps = 0
+
+  private confirmSoon(): void {
+    const net = this.net
+    if (!net) return
+    clearTimeout(this.confirmTimer)
+    this.confirmTimer = setTimeout(() => net.syncRoom(this.keys.topic), CONFIRM_AFTER_MS)
   }
 
   /** Signs, stores and publishes a post. It is on screen (from the store) before it leaves. */
@@ -87,7 +135,6 @@ export class RoomChannel {
     }
     const signed = await signPayload(me, payload)
     this.lamport = payload.lamport
-    this.known.add(signed.id)
     const row: PostRow = {
       id: signed.id,
       room: this.id,
@@ -102,15 +149,19 @@ export class RoomChannel {
       status: 'pending',
     }
     await this.writer.add(row)
-    void this.publish(signed.envelope, [row.id])
+    // Indexed once stored, so sync never offers a post it cannot load yet.
+    this.index.add(row.lamport, row.id)
+    void this.publish(signed.envelope)
     return row
   }
 
   attach(net: Network): void {
     this.net = net
     net.joinRoom(this.keys, {
-      validate: (frame) => this.receive(frame),
+      validate: (frame) => this.accept(frame),
       onPeersChanged: () => this.refreshPeers(),
+      sync: this,
+      onSynced: (r) => this.onSynced(r),
     })
     void this.sayHello()
     this.helloTimer = setInterval(() => void this.sayHello(), HELLO_EVERY_MS)
@@ -119,14 +170,15 @@ export class RoomChannel {
   detach(): void {
     clearInterval(this.helloTimer)
     clearTimeout(this.helloSoon)
+    clearTimeout(this.confirmTimer)
     this.net?.leaveRoom(this.keys)
     this.net = undefined
     this.peers.set([])
   }
 
   /** The edge: every frame from the network passes here, and only verified posts go further. */
-  async receive(frame: Uint8Array): Promise<Verdict> {
-    const result = await validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.known.has(id) })
+  async accept(frame: Uint8Array): Promise<Verdict> {
+    const result = await validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
     if (!result.ok) {
       this.rejections.count(result.error)
       return result.error === 'replay' ? 'ignore' : 'reject'
@@ -138,7 +190,7 @@ export class RoomChannel {
   }
 
   private acceptPost(p: VerifiedPost): void {
-    this.known.add(p.id)
+    this.index.add(p.lamport, p.id)
     this.lamport = Math.max(this.lamport, p.lamport)
     void this.writer.add(postRow(p, this.id))
   }
@@ -150,15 +202,16 @@ export class RoomChannel {
     this.refreshPeers()
   }
 
-  private async publish(envelope: Uint8Array, ids: string[]): Promise<void> {
-    if (!this.net) return
-    try {
-      const recipients = await this.net.publish(this.keys.topic, sealFrame(this.keys, envelope))
-      // A direct peer took it. Issue 3's sync will make this an acknowledgement instead.
-      if (recipients > 0) await markPostsSent(this.db, ids)
-    } catch {
-      // stays pending; it is delivered when a peer next syncs with us
-    }
+  /**
+   * Gossip is the fast path; it proves nothing about delivery. A short sync afterwards does:
+   * only then does the post turn from pending to sent. With no peer, the post waits in the
+   * store and sync hands it over when a peer appears.
+   */
+  private async publish(envelope: Uint8Array): Promise<void> {
+    const net = this.net
+    if (!net) return
+    await net.publish(this.keys.topic, sealFrame(this.keys, envelope)).catch(() => 0)
+    this.confirmSoon()
   }
 
   private refreshPeers(): void {

@@ -8,6 +8,8 @@ import { createBrowserNode, type RodaLibp2p } from './node.ts'
 import { RelayLink, type Introduction, type RelayStatus } from './relay-link.ts'
 import { connectionKind, PeerDialer, type ConnectionKind } from './peer-dialer.ts'
 import type { Observable } from '../observable.ts'
+import { SyncService, type SyncResult, type SyncRoom } from './sync-protocol.ts'
+import { SyncScheduler, type SyncTarget } from './sync-scheduler.ts'
 
 export type Verdict = 'accept' | 'reject' | 'ignore'
 
@@ -16,6 +18,10 @@ export interface RoomHandlers {
   validate(frame: Uint8Array): Promise<Verdict>
   /** The set of peers in the room, or how they are connected, may have changed. */
   onPeersChanged(): void
+  /** The room's side of history sync. */
+  sync: SyncRoom
+  /** A sync session with a peer completed. */
+  onSynced(result: SyncResult): void
 }
 
 export interface NetPeer {
@@ -44,8 +50,10 @@ const FALLBACK_DIAL_MS = 6_000
 export class Network {
   readonly relay: RelayLink
   private readonly dialer: PeerDialer
-  private readonly rooms = new Map<string, { keys: RoomKeys; handlers: RoomHandlers; introduced: Set<string> }>()
+  private readonly rooms = new Map<string, { keys: RoomKeys; handlers: RoomHandlers; introduced: Set<string>; target: SyncTarget }>()
   private readonly byNs = new Map<string, string>()
+  private readonly sync: SyncService
+  private readonly scheduler: SyncScheduler
 
   private constructor(
     readonly node: RodaLibp2p,
@@ -54,7 +62,22 @@ export class Network {
   ) {
     this.relay = new RelayLink(node, relays, (i) => this.introduced(i))
     this.dialer = new PeerDialer(node, () => this.relay.address)
-    const changed = (): void => this.rooms.forEach((r) => r.handlers.onPeersChanged())
+    this.sync = new SyncService(
+      node,
+      (roomIdHex) => [...this.rooms.values()].find((r) => r.keys.roomIdHex === roomIdHex)?.handlers.sync,
+      (room, result) => {
+        const entry = [...this.rooms.values()].find((r) => r.handlers.sync === room)
+        if (!entry) return
+        this.scheduler.completed(entry.keys.topic, result)
+        entry.handlers.onSynced(result)
+      },
+    )
+    this.scheduler = new SyncScheduler(this.sync, node.peerId.toString(), () => [...this.rooms].map(([topic, r]) => [topic, r.target]))
+    const changed = (): void =>
+      this.rooms.forEach((r, topic) => {
+        r.handlers.onPeersChanged()
+        this.scheduler.peersChanged(topic, r.target)
+      })
     node.addEventListener('connection:open', changed)
     node.addEventListener('connection:close', changed)
     node.services.pubsub.addEventListener('subscription-change', changed)
@@ -71,6 +94,7 @@ export class Network {
       },
     })
     const net = new Network(node, config.relays, keysByTopic)
+    await net.sync.start()
     net.relay.start()
     return net
   }
@@ -85,7 +109,8 @@ export class Network {
 
   joinRoom(keys: RoomKeys, handlers: RoomHandlers): void {
     if (this.rooms.has(keys.topic)) return
-    this.rooms.set(keys.topic, { keys, handlers, introduced: new Set() })
+    const target: SyncTarget = { room: handlers.sync, directPeers: () => this.directPeers(keys.topic) }
+    this.rooms.set(keys.topic, { keys, handlers, introduced: new Set(), target })
     this.byNs.set(bytesToHex(keys.rendezvousNs), keys.topic)
     this.keysByTopic.set(keys.topic, keys)
     const pubsub = this.node.services.pubsub
@@ -127,15 +152,28 @@ export class Network {
     return out.sort((a, b) => a.peerId.localeCompare(b.peerId))
   }
 
-  /** Retry the relay now (network back online, tab visible again). */
+  /** Reconcile a room with every direct peer now (e.g. to confirm delivery of a new post). */
+  syncRoom(topic: string): void {
+    const room = this.rooms.get(topic)
+    if (room) this.scheduler.syncRoom(topic, room.target)
+  }
+
+  /** Retry the relay now and re-sync (network back online, tab visible again). */
   wake(): void {
     this.relay.wake()
+    for (const [topic, room] of this.rooms) this.scheduler.syncRoom(topic, room.target)
   }
 
   async stop(): Promise<void> {
+    this.scheduler.stop()
     this.relay.stop()
     this.dialer.stop()
     await this.node.stop()
+  }
+
+  /** Room members reachable over a direct connection: the ones history sync can run with. */
+  private directPeers(topic: string): PeerId[] {
+    return this.node.services.pubsub.getSubscribers(topic).filter((p) => connectionKind(this.node, p) === 'direct')
   }
 
   private introduced({ ns, peers, arrived }: Introduction): void {

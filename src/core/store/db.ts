@@ -37,6 +37,8 @@ export interface PostRow {
   receivedAt: number
   /** Own posts only: whether another device is known to have it. */
   status?: PostStatus
+  /** Own posts only: the keys of the members whose devices are known to hold it (from sync). */
+  seenBy?: string[]
 }
 
 export interface SettingRow {

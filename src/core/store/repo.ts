@@ -37,21 +37,13 @@ export async function touchRoom(db: RodaDB, roomId: string): Promise<void> {
   await db.rooms.update(roomId, { lastOpenedAt: Date.now() })
 }
 
-/** The largest Lamport clock stored in a room, or undefined for an empty room. */
-export async function maxLamport(db: RodaDB, roomId: string): Promise<number | undefined> {
-  const last = await db.posts
-    .where('[room+lamport+id]')
-    .between([roomId, -Infinity, ''], [roomId, Infinity, '\uffff'])
-    .last()
-  return last?.lamport
-}
-
-export async function postIdsOfRoom(db: RodaDB, roomId: string): Promise<string[]> {
+/** (lamport, id) of every post in a room, in display order, read from the index alone. */
+export async function orderKeysOfRoom(db: RodaDB, roomId: string): Promise<Array<[number, string]>> {
   const keys = await db.posts
     .where('[room+lamport+id]')
     .between([roomId, -Infinity, ''], [roomId, Infinity, '\uffff'])
-    .primaryKeys()
-  return keys as string[]
+    .keys()
+  return (keys as unknown as Array<[string, number, string]>).map(([, lamport, id]) => [lamport, id])
 }
 
 /** The newest `limit` posts of a room, in display order. */
@@ -70,11 +62,27 @@ export async function putPosts(db: RodaDB, rows: PostRow[]): Promise<void> {
   await db.posts.bulkPut(rows)
 }
 
-export async function markPostsSent(db: RodaDB, ids: string[]): Promise<void> {
-  if (ids.length === 0) return
-  await db.transaction('rw', db.posts, async () => {
-    await db.posts.where('id').anyOf(ids).and((p) => p.status === 'pending').modify({ status: 'sent' })
-  })
+export async function postsByIds(db: RodaDB, ids: string[]): Promise<PostRow[]> {
+  const rows = await db.posts.bulkGet(ids)
+  return rows.filter((r): r is PostRow => r !== undefined)
+}
+
+/**
+ * Records that a peer's device now holds all of `author`'s posts in a room up to `upTo`
+ * (receivedAt): a completed sync proves it. Marks them sent, and adds the peer's key (when known)
+ * to the receipts. Only posts that change are written.
+ */
+export async function markDelivered(db: RodaDB, roomId: string, author: string, upTo: number, peerKey?: string): Promise<number> {
+  return db.transaction('rw', db.posts, () =>
+    db.posts
+      .where('[room+author]')
+      .equals([roomId, author])
+      .and((p) => p.receivedAt <= upTo && (p.status !== 'sent' || (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey))))
+      .modify((p) => {
+        p.status = 'sent'
+        if (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey)) p.seenBy = [...(p.seenBy ?? []), peerKey]
+      }),
+  )
 }
 
 export async function getSetting<T>(db: RodaDB, key: string): Promise<T | undefined> {
