@@ -40,7 +40,25 @@ const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: P
         </span>
       )}
       <time dateTime={new Date(p.ts).toISOString()}>{time.format(p.ts)}</time>
+      {mine && <Receipt post={p} />}
       <p data-testid="message-text">{p.text}</p>
     </li>
   )
 })
+
+/** Waiting until another device is known to hold the post; then how many members' devices do. */
+function Receipt({ post }: { post: PostRow }) {
+  if (post.status === 'pending') {
+    return (
+      <span className="receipt" data-testid="receipt" title="Waiting: no other device has this post yet">
+        · waiting
+      </span>
+    )
+  }
+  const n = post.seenBy?.length ?? 0
+  return (
+    <span className="receipt" data-testid="receipt" data-count={n} title={n ? `Held by ${n} other member${n === 1 ? '' : 's'}` : 'Delivered'}>
+      · ✓{n > 1 ? ` ${n}` : ''}
+    </span>
+  )
+}

@@ -19,6 +19,8 @@ export interface RodaHandle {
   chat: Chat
   peerId(): string | undefined
   rejections(): Record<string, number>
+  /** Completed history-sync sessions, newest last: bytes, turns, posts moved. */
+  syncLog(): Chat["syncLog"]
   /** Encrypts an envelope for a room and publishes it as is, with no checks. */
   injectEnvelope(roomId: string, envelope: Uint8Array): Promise<number>
   wire: { encodePayload: typeof encodePayload; encodeEnvelope: typeof encodeEnvelope; hexToBytes: typeof hexToBytes }
@@ -29,6 +31,7 @@ export function exposeDiagnostics(chat: Chat): void {
     chat,
     peerId: () => chat.network?.peerId,
     rejections: () => ({ ...chat.rejections.value }) as Record<string, number>,
+    syncLog: () => [...chat.syncLog],
     async injectEnvelope(roomId, envelope) {
       const ch = chat.channel(roomId)
       if (!ch || !chat.network) throw new Error('room not open or network not up')

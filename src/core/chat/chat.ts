@@ -10,7 +10,10 @@ import { MAX_NAME, MAX_TEXT } from '../wire/limits.ts'
 import type { RelayStatus } from '../net/relay-link.ts'
 import { PostWriter } from './post-writer.ts'
 import { Rejections } from './rejections.ts'
-import { RoomChannel, type Me } from './room-channel.ts'
+import { RoomChannel, type ChannelContext, type Me } from './room-channel.ts'
+import type { SyncResult } from '../net/sync-protocol.ts'
+
+const SYNC_LOG_SIZE = 50
 
 export interface SelfView {
   name: string
@@ -37,8 +40,10 @@ export class Chat {
   readonly self: Observable<SelfView | undefined>
   readonly relayStatus = new Observable<RelayStatus>({ state: 'connecting' })
   readonly rejections = new Rejections()
+  /** The latest completed sync sessions, newest last (diagnostics, benchmarks). */
+  readonly syncLog: Array<SyncResult & { room: string; at: number }> = []
   private readonly rooms = new Map<string, RoomChannel>()
-  private readonly writer: PostWriter
+  private readonly context: ChannelContext
   private net: Network | undefined
   private unwatchRelay: (() => void) | undefined
 
@@ -46,8 +51,17 @@ export class Chat {
     readonly db: RodaDB,
     private me: Me | undefined,
   ) {
-    this.writer = new PostWriter(db)
     this.self = new Observable(me ? view(me) : undefined)
+    this.context = {
+      db,
+      me: () => this.requireMe(),
+      writer: new PostWriter(db),
+      rejections: this.rejections,
+      synced: (room, result) => {
+        this.syncLog.push({ ...result, room, at: Date.now() })
+        if (this.syncLog.length > SYNC_LOG_SIZE) this.syncLog.shift()
+      },
+    }
   }
 
   static async load(db: RodaDB): Promise<Chat> {
@@ -134,7 +148,7 @@ export class Chat {
   private async openChannel(row: RoomRow): Promise<void> {
     if (this.rooms.has(row.id)) return
     const keys = deriveRoomKeys(row.secret)
-    const ch = await RoomChannel.open(keys, this.db, () => this.requireMe(), this.writer, this.rejections)
+    const ch = await RoomChannel.open(keys, this.context)
     if (this.rooms.has(row.id)) return
     this.rooms.set(row.id, ch)
     if (this.net) ch.attach(this.net)

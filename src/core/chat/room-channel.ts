@@ -18,6 +18,16 @@ export interface Me extends Identity {
   name: string
 }
 
+/** What every room of this device shares. */
+export interface ChannelContext {
+  db: RodaDB
+  me: () => Me
+  writer: PostWriter
+  rejections: Rejections
+  /** Told of every completed sync session, for diagnostics and benchmarks. */
+  synced: (roomId: string, result: SyncResult) => void
+}
+
 /** A peer in the room now, with the identity it announced (if its hello has arrived). */
 export interface RoomPeer {
   peerId: string
@@ -63,19 +73,16 @@ export class RoomChannel implements SyncRoom {
 
   private constructor(
     readonly keys: RoomKeys,
-    private readonly db: RodaDB,
-    private readonly me: () => Me,
-    private readonly writer: PostWriter,
-    private readonly rejections: Rejections,
+    private readonly ctx: ChannelContext,
     /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
     readonly index: ItemIndex,
     private lamport: number,
   ) {}
 
-  static async open(keys: RoomKeys, db: RodaDB, me: () => Me, writer: PostWriter, rejections: Rejections): Promise<RoomChannel> {
-    const entries = await orderKeysOfRoom(db, keys.roomIdHex)
+  static async open(keys: RoomKeys, ctx: ChannelContext): Promise<RoomChannel> {
+    const entries = await orderKeysOfRoom(ctx.db, keys.roomIdHex)
     const max = entries.length ? entries[entries.length - 1]![0] : 0
-    return new RoomChannel(keys, db, me, writer, rejections, ItemIndex.from(entries), max)
+    return new RoomChannel(keys, ctx, ItemIndex.from(entries), max)
   }
 
   get id(): string {
@@ -88,7 +95,7 @@ export class RoomChannel implements SyncRoom {
 
   /** Sync: the stored posts with these ids, sealed as frames exactly as they are gossiped. */
   async frames(ids: string[]): Promise<Uint8Array[]> {
-    const rows = await postsByIds(this.db, ids)
+    const rows = await postsByIds(this.ctx.db, ids)
     return rows.map((r) => sealFrame(this.keys, encodeEnvelope(r.signed, r.sig)))
   }
 
@@ -103,13 +110,14 @@ export class RoomChannel implements SyncRoom {
    * nothing yet (the peer may refuse some), so a short follow-up session checks.
    */
   onSynced(result: SyncResult): void {
+    this.ctx.synced(this.id, result)
     if (result.postsSent > 0) {
       if (this.followUps++ < MAX_FOLLOW_UPS) this.confirmSoon()
       return
     }
     this.followUps = 0
     const peerKey = this.hellos.get(result.peer)?.author
-    void markDelivered(this.db, this.id, bytesToHex(this.me().publicKey), result.startedAt, peerKey)
+    void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey)
   }
 
   private followUps = 0
@@ -123,7 +131,7 @@ export class RoomChannel implements SyncRoom {
 
   /** Signs, stores and publishes a post. It is on screen (from the store) before it leaves. */
   async send(text: string): Promise<PostRow> {
-    const me = this.me()
+    const me = this.ctx.me()
     const payload = {
       kind: 'post' as const,
       room: this.keys.roomId,
@@ -148,7 +156,7 @@ export class RoomChannel implements SyncRoom {
       receivedAt: payload.ts,
       status: 'pending',
     }
-    await this.writer.add(row)
+    await this.ctx.writer.add(row)
     // Indexed once stored, so sync never offers a post it cannot load yet.
     this.index.add(row.lamport, row.id)
     void this.publish(signed.envelope)
@@ -180,7 +188,7 @@ export class RoomChannel implements SyncRoom {
   async accept(frame: Uint8Array): Promise<Verdict> {
     const result = await validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
     if (!result.ok) {
-      this.rejections.count(result.error)
+      this.ctx.rejections.count(result.error)
       return result.error === 'replay' ? 'ignore' : 'reject'
     }
     const v = result.value
@@ -192,7 +200,7 @@ export class RoomChannel implements SyncRoom {
   private acceptPost(p: VerifiedPost): void {
     this.index.add(p.lamport, p.id)
     this.lamport = Math.max(this.lamport, p.lamport)
-    void this.writer.add(postRow(p, this.id))
+    void this.ctx.writer.add(postRow(p, this.id))
   }
 
   private acceptHello(h: VerifiedHello): void {
@@ -233,7 +241,7 @@ export class RoomChannel implements SyncRoom {
   private async sayHello(): Promise<void> {
     const net = this.net
     if (!net) return
-    const me = this.me()
+    const me = this.ctx.me()
     const hello = await signPayload(me, {
       kind: 'hello',
       room: this.keys.roomId,
