@@ -1,0 +1,118 @@
+// One-way latency between two devices, next to two baselines measured between the same two
+// pages in the same run: a raw RTCDataChannel, and a bare gossipsub publish on the app's own
+// libp2p node (no signing, encryption, storage or rendering).
+import '../scripts/polyfill.mjs'
+import { test } from '../e2e/fixtures.ts'
+import { arrivals, pairInRoom, watchArrivals } from './pages.ts'
+import { median, percentile, record, round } from './results.ts'
+
+const N = 200
+const GAP_MS = 15
+
+test('latency: post vs bare gossipsub vs raw RTCDataChannel', async ({ newDevice }) => {
+  const { a, b, room } = await pairInRoom(newDevice)
+
+  // Raw RTCDataChannel between the same two pages, signalled through the test runner.
+  const rawB = await b.page.evaluate(() => {
+    const w = window as unknown as { __pc: RTCPeerConnection; __raw: number[] }
+    w.__raw = []
+    w.__pc = new RTCPeerConnection({ iceServers: [] })
+    w.__pc.ondatachannel = (e) => {
+      e.channel.onmessage = (m) => w.__raw.push(performance.timeOrigin + performance.now() - Number(m.data))
+    }
+    return true
+  })
+  void rawB
+  const offer = await a.page.evaluate(async () => {
+    const w = window as unknown as { __pc: RTCPeerConnection; __dc: RTCDataChannel }
+    w.__pc = new RTCPeerConnection({ iceServers: [] })
+    w.__dc = w.__pc.createDataChannel('bench')
+    await w.__pc.setLocalDescription(await w.__pc.createOffer())
+    await new Promise<void>((r) => (w.__pc.iceGatheringState === 'complete' ? r() : w.__pc.addEventListener('icegatheringstatechange', () => w.__pc.iceGatheringState === 'complete' && r())))
+    return w.__pc.localDescription!.toJSON()
+  })
+  const answer = await b.page.evaluate(async (o) => {
+    const w = window as unknown as { __pc: RTCPeerConnection }
+    await w.__pc.setRemoteDescription(o)
+    await w.__pc.setLocalDescription(await w.__pc.createAnswer())
+    await new Promise<void>((r) => (w.__pc.iceGatheringState === 'complete' ? r() : w.__pc.addEventListener('icegatheringstatechange', () => w.__pc.iceGatheringState === 'complete' && r())))
+    return w.__pc.localDescription!.toJSON()
+  }, offer)
+  await a.page.evaluate(async ({ ans, n, gap }) => {
+    const w = window as unknown as { __pc: RTCPeerConnection; __dc: RTCDataChannel }
+    await w.__pc.setRemoteDescription(ans)
+    if (w.__dc.readyState !== 'open') await new Promise((r) => w.__dc.addEventListener('open', r, { once: true }))
+    for (let i = 0; i < n; i++) {
+      w.__dc.send(String(performance.timeOrigin + performance.now()))
+      await new Promise((r) => setTimeout(r, gap))
+    }
+  }, { ans: answer, n: N, gap: GAP_MS })
+  const raw = await b.page.evaluate(async (n) => {
+    const w = window as unknown as { __raw: number[] }
+    while (w.__raw.length < n) await new Promise((r) => setTimeout(r, 50))
+    return w.__raw
+  }, N)
+
+  // Bare gossipsub on the app's own node and connection.
+  const TOPIC = 'bench/bare-gossip'
+  for (const page of [a.page, b.page]) {
+    await page.evaluate((topic) => {
+      const ps = window.roda!.chat.network!.node.services.pubsub
+      const w = window as unknown as { __gossip: number[] }
+      w.__gossip = []
+      ps.subscribe(topic)
+      ps.addEventListener('message', (e) => {
+        if (e.detail.topic !== topic) return
+        const sentAt = new DataView(e.detail.data.buffer, e.detail.data.byteOffset).getFloat64(0)
+        w.__gossip.push(performance.timeOrigin + performance.now() - sentAt)
+      })
+    }, TOPIC)
+  }
+  // Wait for the mesh to form on the new topic.
+  await a.page.waitForFunction((topic) => window.roda!.chat.network!.node.services.pubsub.getSubscribers(topic).length > 0, TOPIC)
+  await a.page.waitForTimeout(1500)
+  await a.page.evaluate(async ({ topic, n, gap }) => {
+    const ps = window.roda!.chat.network!.node.services.pubsub
+    for (let i = 0; i < n; i++) {
+      const data = new Uint8Array(16)
+      new DataView(data.buffer).setFloat64(0, performance.timeOrigin + performance.now())
+      new DataView(data.buffer).setUint32(8, i)
+      await ps.publish(topic, data)
+      await new Promise((r) => setTimeout(r, gap))
+    }
+  }, { topic: TOPIC, n: N, gap: GAP_MS })
+  const gossip = await b.page.evaluate(async (n) => {
+    const w = window as unknown as { __gossip: number[] }
+    const until = Date.now() + 30_000
+    while (w.__gossip.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    return w.__gossip
+  }, N)
+
+  // The application: sign, encrypt, publish, verify, store, render.
+  await watchArrivals(b.page, 'lat')
+  await a.page.evaluate(async ({ roomHex, n, gap }) => {
+    for (let i = 0; i < n; i++) {
+      await window.roda!.chat.send(roomHex, `lat${i}:${performance.timeOrigin + performance.now()}`)
+      await new Promise((r) => setTimeout(r, gap))
+    }
+  }, { roomHex: room, n: N, gap: GAP_MS })
+  const app = await arrivals(b.page, 'lat', N)
+
+  const fig = (label: string, xs: number[], p: number, baseline?: { label: string; xs: number[] }, target?: string) => ({
+    label,
+    value: round(percentile(xs, p), 2),
+    unit: 'ms',
+    samples: xs.length,
+    ...(baseline ? { baseline: { label: baseline.label, value: round(percentile(baseline.xs, p), 2) } } : {}),
+    ...(target ? { target } : {}),
+  })
+  record('Latency (one-way, 2 devices)', [
+    fig('post, send to rendered, p50', app, 50, { label: 'bare gossipsub p50', xs: gossip }, '≤ 2× bare gossipsub p50'),
+    fig('post, send to rendered, p99', app, 99, { label: 'bare gossipsub p99', xs: gossip }, '< 50 ms'),
+    fig('bare gossipsub publish, p50', gossip, 50, { label: 'raw RTCDataChannel p50', xs: raw }),
+    fig('bare gossipsub publish, p99', gossip, 99, { label: 'raw RTCDataChannel p99', xs: raw }),
+    fig('raw RTCDataChannel, p50', raw, 50),
+    fig('raw RTCDataChannel, p99', raw, 99),
+  ])
+  console.log(`latency p50/p99 ms: app ${round(median(app), 2)}/${round(percentile(app, 99), 2)}, gossip ${round(median(gossip), 2)}/${round(percentile(gossip, 99), 2)}, raw ${round(median(raw), 2)}/${round(percentile(raw, 99), 2)}`)
+})

@@ -1,0 +1,31 @@
+// Renders bench/results.json as the table in BENCHMARKS.md.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { RESULTS_FILE, type Results } from './results.ts'
+
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'BENCHMARKS.md')
+const results = JSON.parse(fs.readFileSync(RESULTS_FILE, 'utf8')) as Results
+
+const lines = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (real Chromium pages, the real relay, loopback-only network namespace).',
+  'Every comparison is with a baseline measured in the same run. Figures on a 2-core machine are noisy:',
+  'compare ratios rather than absolute numbers across runs.',
+  '',
+  `- Date: ${results.date}`,
+  `- Machine: ${results.cpus} CPUs (${results.cpuModel})`,
+  '',
+]
+for (const [section, figures] of Object.entries(results.sections)) {
+  lines.push(`## ${section}`, '', '| figure | value | same-run baseline | target |', '| --- | --- | --- | --- |')
+  for (const f of figures) {
+    const base = f.baseline ? `${f.baseline.label}: ${f.baseline.value} ${f.unit} (×${(f.value / f.baseline.value).toFixed(2)})` : ''
+    const samples = f.samples ? ` (n=${f.samples})` : ''
+    lines.push(`| ${f.label}${samples} | ${f.value} ${f.unit} | ${base} | ${f.target ?? ''} |`)
+  }
+  lines.push('')
+}
+fs.writeFileSync(out, lines.join('\n'))
+console.log(`wrote ${path.relative(process.cwd(), out)}`)
