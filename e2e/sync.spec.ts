@@ -1,6 +1,7 @@
 // History sync: late joiners, devices that were away, posts written with nobody reachable, and
 // a relay restart. Real Chromium contexts, the real relay, real WebRTC, loopback-only namespace.
 import '../scripts/polyfill.mjs'
+import type { Page } from '@playwright/test'
 import { createRelay, type Relay } from '../signaling-relay/src/index.ts'
 import { test, expect } from './fixtures.ts'
 import { createRoom, message, onboard, roomId, send, sendMany, texts, useRelay, waitForDirectPeer } from './helpers.ts'
@@ -135,5 +136,27 @@ test.describe('with a relay the test controls', () => {
     }
     expect(await texts(a.page)).toEqual(await texts(b.page))
     await expect(message(b.page, 'during the outage (b)')).toHaveAttribute('data-status', 'sent')
+  })
+
+  test('with several relays configured, a device uses another one when the first is down', async ({ newDevice }) => {
+    relay = await createRelay({ port: RELAY_PORT, inboundConnectionThreshold: 1000 })
+    // Nothing listens on this port: the first relay in the list is down.
+    const relays = ['/ip4/127.0.0.1/tcp/9192/ws', relay.addresses[0]!]
+    const setRelays = async (page: Page) => {
+      await page.evaluate(async (list) => window.roda!.chat.db.settings.put({ key: 'relays', value: list }), relays)
+      await page.reload()
+      await expect(page.getByTestId('relay-status')).toHaveAttribute('data-state', 'online', { timeout: 30_000 })
+    }
+    const a = await newDevice('a')
+    await onboard(a.page, 'ana')
+    await setRelays(a.page)
+    const link = await createRoom(a.page)
+    const b = await newDevice('b')
+    await onboard(b.page, 'bia')
+    await setRelays(b.page)
+    await b.page.goto(link)
+    await waitForDirectPeer(b.page)
+    await send(b.page, 'through the second relay')
+    await expect(message(a.page, 'through the second relay')).toBeVisible()
   })
 })
