@@ -1,26 +1,87 @@
-import { memo, useEffect, useRef } from 'react'
-import type { PostRow } from '../core/store/db.ts'
+import { memo, useEffect, useLayoutEffect, useRef } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import type { TimelineRow } from '../core/chat/timeline.ts'
 import { shortFingerprint } from './labels.ts'
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
-export function MessageList({ posts, labels, selfKey }: { posts: PostRow[]; labels: Map<string, string>; selfKey: string }) {
-  const end = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' })
-  }, [posts.length])
+// Up to this many posts every row is in the page (find-in-page, screen readers and tests see
+// them all); longer rooms are virtualised so only the rows near the viewport exist.
+const FULL_RENDER_LIMIT = 1000
 
+interface ListProps {
+  posts: readonly TimelineRow[]
+  labels: Map<string, string>
+  selfKey: string
+}
+
+export function MessageList(props: ListProps) {
+  return props.posts.length > FULL_RENDER_LIMIT ? <VirtualList {...props} /> : <FullList {...props} />
+}
+
+/** Keeps the view pinned to the newest post while the reader is at the bottom. */
+function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: number, scrollToEnd: (el: HTMLElement) => void) {
+  const atBottom = useRef(true)
+  const latest = useRef(scrollToEnd)
+  useLayoutEffect(() => {
+    latest.current = scrollToEnd
+  })
+  useEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const onScroll = () => {
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+    }
+    el.addEventListener('scroll', onScroll, { passive: true })
+    return () => el.removeEventListener('scroll', onScroll)
+  }, [scroller])
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el && atBottom.current) latest.current(el)
+  }, [count, scroller])
+}
+
+function FullList({ posts, labels, selfKey }: ListProps) {
+  const scroller = useRef<HTMLOListElement>(null)
+  useStickToBottom(scroller, posts.length, (el) => el.scrollTo({ top: el.scrollHeight }))
   return (
-    <ol className="messages" aria-live="polite">
+    <ol className="messages" aria-live="polite" ref={scroller}>
       {posts.map((p) => (
         <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
       ))}
-      <div ref={end} />
     </ol>
   )
 }
 
-const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: PostRow; label: string; mine: boolean }) {
+function VirtualList({ posts, labels, selfKey }: ListProps) {
+  const scroller = useRef<HTMLDivElement>(null)
+  // eslint-disable-next-line react-hooks/incompatible-library -- read afresh on every render on purpose
+  const virtualizer = useVirtualizer({
+    count: posts.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 64,
+    overscan: 20,
+    getItemKey: (i) => posts[i]!.id,
+  })
+  useStickToBottom(scroller, posts.length, () => virtualizer.scrollToIndex(posts.length - 1, { align: 'end' }))
+  const items = virtualizer.getVirtualItems()
+  return (
+    <div className="messages" ref={scroller} aria-live="polite">
+      <ol style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0, padding: 0 }}>
+        {items.map((v) => {
+          const p = posts[v.index]!
+          return (
+            <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
+              <MessageItem post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
+            </div>
+          )
+        })}
+      </ol>
+    </div>
+  )
+}
+
+const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: TimelineRow; label: string; mine: boolean }) {
   const fp = shortFingerprint(p.author)
   return (
     <li
@@ -47,7 +108,7 @@ const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: P
 })
 
 /** Waiting until another device is known to hold the post; then how many members' devices do. */
-function Receipt({ post }: { post: PostRow }) {
+function Receipt({ post }: { post: TimelineRow }) {
   if (post.status === 'pending') {
     return (
       <span className="receipt" data-testid="receipt" title="Waiting: no other device has this post yet">

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import { fingerprint, longFingerprint } from '../../src/core/identity/fingerprint.ts'
-import { generateIdentity, identityFromSecret, publicKeyHex, sign } from '../../src/core/identity/identity.ts'
-import { verifySignature } from '../../src/core/identity/verify.ts'
+import { generateIdentity, identityFromSecret, publicKeyHex, sign, signWithNoble } from '../../src/core/identity/identity.ts'
+import { verifySignature, verifyWithNoble } from '../../src/core/identity/verify.ts'
 import vectors from './vectors/wire-v1.json'
 
 describe('identity', () => {
@@ -62,5 +62,18 @@ describe('fingerprint', () => {
     expect(long).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/)
     expect(long.replaceAll(' ', '')).toBe(vectors.identity.publicKey)
     expect(long.startsWith('79b5 562e 8fe6')).toBe(true)
+  })
+})
+
+describe('signing paths', () => {
+  it('WebCrypto and noble produce the same signature bytes', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await generateIdentity()
+      const msg = crypto.getRandomValues(new Uint8Array(100 + i))
+      const a = await sign(id, msg)
+      const b = await signWithNoble(id, msg)
+      expect(a).toEqual(b)
+      expect(await verifyWithNoble(id.publicKey, msg, a)).toBe(true)
+    }
   })
 })

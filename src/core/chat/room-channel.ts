@@ -12,6 +12,7 @@ import { sealFrame } from '../wire/frame.ts'
 import { validateFrame, type VerifiedHello, type VerifiedPost } from '../wire/validate.ts'
 import type { Network, Verdict } from '../net/network.ts'
 import type { PostWriter } from './post-writer.ts'
+import { Timeline } from './timeline.ts'
 import type { Rejections } from './rejections.ts'
 
 export interface Me extends Identity {
@@ -76,13 +77,15 @@ export class RoomChannel implements SyncRoom {
     private readonly ctx: ChannelContext,
     /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
     readonly index: ItemIndex,
+    /** What the room view shows: fed by the same verified path that writes the store. */
+    readonly timeline: Timeline,
     private lamport: number,
   ) {}
 
   static async open(keys: RoomKeys, ctx: ChannelContext): Promise<RoomChannel> {
-    const entries = await orderKeysOfRoom(ctx.db, keys.roomIdHex)
+    const [entries, timeline] = await Promise.all([orderKeysOfRoom(ctx.db, keys.roomIdHex), Timeline.open(ctx.db, keys.roomIdHex)])
     const max = entries.length ? entries[entries.length - 1]![0] : 0
-    return new RoomChannel(keys, ctx, ItemIndex.from(entries), max)
+    return new RoomChannel(keys, ctx, ItemIndex.from(entries), timeline, max)
   }
 
   get id(): string {
@@ -117,7 +120,7 @@ export class RoomChannel implements SyncRoom {
     }
     this.followUps = 0
     const peerKey = this.hellos.get(result.peer)?.author
-    void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey)
+    void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey).then((rows) => this.timeline.upsert(rows))
   }
 
   private followUps = 0
@@ -156,10 +159,12 @@ export class RoomChannel implements SyncRoom {
       receivedAt: payload.ts,
       status: 'pending',
     }
-    await this.ctx.writer.add(row)
-    // Indexed once stored, so sync never offers a post it cannot load yet.
-    this.index.add(row.lamport, row.id)
+    // On screen and on the wire at once; the store write runs alongside, and the post is
+    // indexed for sync once stored, so sync never offers a post it cannot load yet.
+    this.timeline.upsert([row])
     void this.publish(signed.envelope)
+    await this.ctx.writer.add(row)
+    this.index.add(row.lamport, row.id)
     return row
   }
 
@@ -200,7 +205,9 @@ export class RoomChannel implements SyncRoom {
   private acceptPost(p: VerifiedPost): void {
     this.index.add(p.lamport, p.id)
     this.lamport = Math.max(this.lamport, p.lamport)
-    void this.ctx.writer.add(postRow(p, this.id))
+    const row = postRow(p, this.id)
+    this.timeline.upsert([row])
+    void this.ctx.writer.add(row)
   }
 
   private acceptHello(h: VerifiedHello): void {

@@ -31,8 +31,41 @@ export async function identityFromSecret(seed: Uint8Array): Promise<Identity> {
   return { publicKey: await getPublicKeyAsync(secretKey), secretKey }
 }
 
-/** ed25519 signature (deterministic, RFC 8032) over exactly `bytes`. */
-export function sign(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
+// RFC 8410 PKCS#8 wrapping of a raw 32-byte Ed25519 seed: WebCrypto imports private keys
+// only in this form.
+const PKCS8_ED25519_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
+
+// One imported (non-extractable) key per seed; `false` once WebCrypto has shown it cannot.
+const webCryptoKeys = new WeakMap<Uint8Array, Promise<CryptoKey | null>>()
+let webCryptoSigning = typeof globalThis.crypto?.subtle?.importKey === 'function'
+
+function webCryptoKey(seed: Uint8Array): Promise<CryptoKey | null> {
+  let key = webCryptoKeys.get(seed)
+  if (!key) {
+    const der = new Uint8Array(PKCS8_ED25519_PREFIX.length + seed.length)
+    der.set(PKCS8_ED25519_PREFIX)
+    der.set(seed, PKCS8_ED25519_PREFIX.length)
+    key = crypto.subtle.importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']).catch(() => null)
+    webCryptoKeys.set(seed, key)
+  }
+  return key
+}
+
+/**
+ * ed25519 signature (deterministic, RFC 8032) over exactly `bytes`. WebCrypto where the browser
+ * has Ed25519 (about 20 times faster than JavaScript); @noble/ed25519 otherwise. Both give the
+ * same bytes, since the scheme is deterministic.
+ */
+export async function sign(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
+  if (webCryptoSigning) {
+    const key = await webCryptoKey(identity.secretKey)
+    if (key) return new Uint8Array(await crypto.subtle.sign('Ed25519', key, bytes as Uint8Array<ArrayBuffer>))
+    webCryptoSigning = false
+  }
+  return signWithNoble(identity, bytes)
+}
+
+export function signWithNoble(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
   return signAsync(bytes, identity.secretKey)
 }
 

@@ -46,16 +46,6 @@ export async function orderKeysOfRoom(db: RodaDB, roomId: string): Promise<Array
   return (keys as unknown as Array<[string, number, string]>).map(([, lamport, id]) => [lamport, id])
 }
 
-/** The newest `limit` posts of a room, in display order. */
-export async function latestPosts(db: RodaDB, roomId: string, limit: number): Promise<PostRow[]> {
-  const rows = await db.posts
-    .where('[room+lamport+id]')
-    .between([roomId, -Infinity, ''], [roomId, Infinity, '\uffff'])
-    .reverse()
-    .limit(limit)
-    .toArray()
-  return rows.reverse()
-}
 
 export async function putPosts(db: RodaDB, rows: PostRow[]): Promise<void> {
   if (rows.length === 0) return
@@ -69,20 +59,23 @@ export async function postsByIds(db: RodaDB, ids: string[]): Promise<PostRow[]> 
 
 /**
  * Records that a peer's device now holds all of `author`'s posts in a room up to `upTo`
- * (receivedAt): a completed sync proves it. Marks them sent, and adds the peer's key (when known)
- * to the receipts. Only posts that change are written.
+ * (receivedAt): a completed sync proves it. Marks them sent and adds the peer's key (when known)
+ * to the receipts. Only rows that change are written; they are returned.
  */
-export async function markDelivered(db: RodaDB, roomId: string, author: string, upTo: number, peerKey?: string): Promise<number> {
-  return db.transaction('rw', db.posts, () =>
-    db.posts
+export async function markDelivered(db: RodaDB, roomId: string, author: string, upTo: number, peerKey?: string): Promise<PostRow[]> {
+  return db.transaction('rw', db.posts, async () => {
+    const rows = await db.posts
       .where('[room+author]')
       .equals([roomId, author])
       .and((p) => p.receivedAt <= upTo && (p.status !== 'sent' || (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey))))
-      .modify((p) => {
-        p.status = 'sent'
-        if (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey)) p.seenBy = [...(p.seenBy ?? []), peerKey]
-      }),
-  )
+      .toArray()
+    for (const p of rows) {
+      p.status = 'sent'
+      if (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey)) p.seenBy = [...(p.seenBy ?? []), peerKey]
+    }
+    await db.posts.bulkPut(rows)
+    return rows
+  })
 }
 
 export async function getSetting<T>(db: RodaDB, key: string): Promise<T | undefined> {

@@ -1,0 +1,105 @@
+import { comparePosts } from '../order/order.ts'
+import type { PostRow, RodaDB } from '../store/db.ts'
+import { Observable } from '../observable.ts'
+
+/** What a room view shows of a post: the stored row without the bytes kept for re-sharing. */
+export type TimelineRow = Omit<PostRow, 'signed' | 'sig'>
+
+// The newest posts are read first so a room is on screen in one small query; the rest of the
+// history follows in the background.
+const FIRST_PAGE = 100
+// At most one notification per frame: a burst of 1,000 posts is a few dozen renders, not 1,000,
+// while a lone post is still shown at once (leading edge).
+const NOTIFY_EVERY_MS = 16
+
+function toRow({ signed: _s, sig: _g, ...row }: PostRow): TimelineRow {
+  return row
+}
+
+/**
+ * A room's posts in display order, in memory: the read model of the store for the room view.
+ * Writes go to IndexedDB as before; the timeline is fed by the same verified path at the same
+ * time, so a post is drawn without waiting for a database round trip and re-query, and the view
+ * never re-reads the whole window for one new row.
+ */
+export class Timeline extends Observable<readonly TimelineRow[]> {
+  private rows: TimelineRow[] = []
+  private readonly byId = new Map<string, TimelineRow>()
+  private lastNotify = 0
+  private pending: ReturnType<typeof setTimeout> | undefined
+  /** True once the whole history is in memory (the first page comes before it). */
+  complete = false
+
+  constructor() {
+    super([])
+  }
+
+  /** Loads the newest posts, then (without waiting) the rest. */
+  static async open(db: RodaDB, roomId: string): Promise<Timeline> {
+    const t = new Timeline()
+    const where = () => db.posts.where('[room+lamport+id]').between([roomId, -Infinity, ''], [roomId, Infinity, '\uffff'])
+    const newest = await where().reverse().limit(FIRST_PAGE).toArray()
+    t.upsert(newest.map(toRow))
+    if (newest.length < FIRST_PAGE) t.complete = true
+    else
+      void where()
+        .toArray()
+        .then((all) => {
+          t.upsert(all.map(toRow))
+          t.complete = true
+        })
+    return t
+  }
+
+  upsert(rows: Iterable<TimelineRow | PostRow>): void {
+    let appendOnly = true
+    let changed = false
+    for (const input of rows) {
+      const row = 'signed' in input ? toRow(input) : input
+      const old = this.byId.get(row.id)
+      this.byId.set(row.id, row)
+      changed = true
+      if (old) {
+        this.rows[this.indexOf(old)] = row
+        continue
+      }
+      const last = this.rows[this.rows.length - 1]
+      if (last && comparePosts(last, row) > 0) appendOnly = false
+      this.rows.push(row)
+    }
+    if (!changed) return
+    if (!appendOnly) this.rows.sort(comparePosts)
+    this.schedule()
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id)
+  }
+
+  private indexOf(row: TimelineRow): number {
+    // Binary search by order key; rows never change their key.
+    let lo = 0
+    let hi = this.rows.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const c = comparePosts(this.rows[mid]!, row)
+      if (c === 0) return mid
+      if (c < 0) lo = mid + 1
+      else hi = mid - 1
+    }
+    return this.rows.findIndex((r) => r.id === row.id)
+  }
+
+  private schedule(): void {
+    if (this.pending) return
+    const wait = this.lastNotify + NOTIFY_EVERY_MS - Date.now()
+    if (wait <= 0) this.flush()
+    else this.pending = setTimeout(() => this.flush(), wait)
+  }
+
+  private flush(): void {
+    this.pending = undefined
+    this.lastNotify = Date.now()
+    this.set(this.rows.slice())
+  }
+}
