@@ -1,5 +1,5 @@
 import { decode, encode } from 'cborg'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { bytesToHex, equalBytes, hexToBytes } from '../bytes.ts'
 import { ROOM_ID_BYTES } from '../room/room-keys.ts'
 import { STRICT_CBOR } from '../wire/payload.ts'
@@ -80,22 +80,22 @@ export function encodeSyncMessage(m: SyncMessage): Uint8Array {
 const byteString = (min: number, max: number) =>
   z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.length >= min && v.length <= max)
 const version = z.literal(SYNC_VERSION)
-const boundSchema = z.tuple([z.int().nonnegative(), byteString(0, ID_BYTES)]).nullable()
+const boundSchema = z.nullable(z.tuple([z.int().check(z.nonnegative()), byteString(0, ID_BYTES)]))
 const rangeSchema = z.union([
   z.tuple([boundSchema, z.literal(MODE.skip), z.null()]),
   z.tuple([boundSchema, z.literal(MODE.fingerprint), byteString(FINGERPRINT_BYTES, FINGERPRINT_BYTES)]),
-  z.tuple([boundSchema, z.literal(MODE.ids), z.array(byteString(ID_BYTES, ID_BYTES)).max(MAX_IDS_PER_RANGE)]),
+  z.tuple([boundSchema, z.literal(MODE.ids), z.array(byteString(ID_BYTES, ID_BYTES)).check(z.maxLength(MAX_IDS_PER_RANGE))]),
 ])
-const rangesSchema = z.array(rangeSchema).min(1).max(MAX_RANGES_PER_MESSAGE)
+const rangesSchema = z.array(rangeSchema).check(z.minLength(1), z.maxLength(MAX_RANGES_PER_MESSAGE))
 
 // One schema per type, picked by the type string: a union would parse each message many times.
 const schemas = {
   open: z.tuple([version, z.literal('open'), byteString(ROOM_ID_BYTES, ROOM_ID_BYTES), rangesSchema]),
   ranges: z.tuple([version, z.literal('ranges'), rangesSchema]),
-  want: z.tuple([version, z.literal('want'), z.array(byteString(ID_BYTES, ID_BYTES)).min(1).max(MAX_WANT_IDS)]),
-  posts: z.tuple([version, z.literal('posts'), z.array(byteString(1, MAX_FRAME_BYTES)).min(1).max(MAX_FRAMES_PER_POSTS)]),
+  want: z.tuple([version, z.literal('want'), z.array(byteString(ID_BYTES, ID_BYTES)).check(z.minLength(1), z.maxLength(MAX_WANT_IDS))]),
+  posts: z.tuple([version, z.literal('posts'), z.array(byteString(1, MAX_FRAME_BYTES)).check(z.minLength(1), z.maxLength(MAX_FRAMES_PER_POSTS))]),
   end: z.tuple([version, z.literal('end')]),
-  error: z.tuple([version, z.literal('error'), z.string().max(MAX_ERROR_TEXT)]),
+  error: z.tuple([version, z.literal('error'), z.string().check(z.maxLength(MAX_ERROR_TEXT))]),
 }
 
 type ParsedRange = z.infer<typeof rangeSchema>

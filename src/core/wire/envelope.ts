@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { decode, encode } from 'cborg'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { bytesToHex, equalBytes } from '../bytes.ts'
 import { sign, SIGNATURE_BYTES, type Identity } from '../identity/identity.ts'
 import { err, ok, type Result } from '../result.ts'

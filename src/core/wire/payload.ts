@@ -1,5 +1,5 @@
 import { decode, encode, type DecodeOptions } from 'cborg'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { equalBytes } from '../bytes.ts'
 import { PUBLIC_KEY_BYTES } from '../identity/identity.ts'
 import { err, ok, type Result } from '../result.ts'
@@ -46,14 +46,26 @@ export const STRICT_CBOR: DecodeOptions = {
 const bytesOf = (length: number) =>
   z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.length === length, { message: `expected ${length} bytes` })
 // z.int() admits only safe integers, which is the protocol's 2^53 − 1 ceiling.
-const uint = z.int().nonnegative()
+const uint = z.int().check(z.nonnegative())
 // Decoded CBOR text never holds lone surrogates, but a local payload could, and cborg would
 // silently encode one as U+FFFD: the author's copy and everyone else's would then differ.
 const LONE_SURROGATE = /\p{Cs}/u
 const CONTROL_OR_LONE_SURROGATE = /[\p{Cc}\p{Cs}]/u
-const nameSchema = z.string().min(1).max(MAX_NAME).refine((s) => !CONTROL_OR_LONE_SURROGATE.test(s), 'control character in name')
-const textSchema = z.string().min(1).max(MAX_TEXT).refine((s) => !LONE_SURROGATE.test(s), 'lone surrogate in text')
-const peerIdSchema = z.string().min(1).max(MAX_PEER_ID).regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'peer id is not base58btc')
+const nameSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_NAME),
+  z.refine((s) => !CONTROL_OR_LONE_SURROGATE.test(s), 'control character in name'),
+)
+const textSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_TEXT),
+  z.refine((s) => !LONE_SURROGATE.test(s), 'lone surrogate in text'),
+)
+const peerIdSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_PEER_ID),
+  z.regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'peer id is not base58btc'),
+)
 
 // The version gate: only version 1 exists, so anything else is malformed. A future version 2
 // gets its own tuple schemas here plus an upgrader from the version-1 shapes to the new types.
