@@ -13,16 +13,17 @@ import './ui/styles.css'
 async function main(): Promise<void> {
   const db = openDatabase()
   const chat = await Chat.load(db)
-  await chat.openRooms(await listRooms(db))
   exposeDiagnostics(chat)
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App chat={chat} />
     </StrictMode>,
   )
+  await chat.openRooms(await listRooms(db))
   const [config, { Network }] = await Promise.all([loadAppConfig(db), import('./core/net/network.ts')])
   const net = await Network.start(config)
   chat.attachNetwork(net)
+  void import('./ui/bench-hooks.ts').then((m) => m.installBenchHooks(chat))
   addEventListener('online', () => net.wake())
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') net.wake()

@@ -43,6 +43,7 @@ export class Chat {
   /** The latest completed sync sessions, newest last (diagnostics, benchmarks). */
   readonly syncLog: Array<SyncResult & { room: string; at: number }> = []
   private readonly rooms = new Map<string, RoomChannel>()
+  private readonly opening = new Map<string, Promise<RoomChannel>>()
   private readonly context: ChannelContext
   private net: Network | undefined
   private unwatchRelay: (() => void) | undefined
@@ -122,7 +123,10 @@ export class Chat {
     }
   }
 
-  /** Opens every stored room so it validates and publishes as soon as a network exists. */
+  /**
+   * Opens every stored room so it validates and publishes as soon as a network exists. The room
+   * on screen is opened first by joinRoom; the others follow without holding up the first paint.
+   */
   async openRooms(rows: RoomRow[]): Promise<void> {
     await Promise.all(rows.map((r) => this.openChannel(r)))
   }
@@ -145,13 +149,22 @@ export class Chat {
     this.net = undefined
   }
 
-  private async openChannel(row: RoomRow): Promise<void> {
-    if (this.rooms.has(row.id)) return
-    const keys = deriveRoomKeys(row.secret)
-    const ch = await RoomChannel.open(keys, this.context)
-    if (this.rooms.has(row.id)) return
-    this.rooms.set(row.id, ch)
-    if (this.net) ch.attach(this.net)
+  private openChannel(row: RoomRow): Promise<RoomChannel> {
+    let opening = this.opening.get(row.id)
+    if (!opening) {
+      opening = RoomChannel.open(deriveRoomKeys(row.secret), this.context).then((ch) => {
+        this.rooms.set(row.id, ch)
+        if (this.net) ch.attach(this.net)
+        return ch
+      })
+      this.opening.set(row.id, opening)
+    }
+    return opening
+  }
+
+  /** The device identity, secret key included: for code running in this page only. */
+  currentIdentity(): Me | undefined {
+    return this.me
   }
 
   private requireMe(): Me {

@@ -72,20 +72,29 @@ export class RoomChannel implements SyncRoom {
   private helloTimer: ReturnType<typeof setInterval> | undefined
   private helloSoon: ReturnType<typeof setTimeout> | undefined
 
+  /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
+  index = ItemIndex.from([])
+  private lamport = 0
+  /**
+   * The index of a long room takes a moment to read; the room is on screen before that, and
+   * everything that needs the index (sending, receiving, joining the network) waits for it.
+   */
+  private readonly indexed: Promise<void>
+
   private constructor(
     readonly keys: RoomKeys,
     private readonly ctx: ChannelContext,
-    /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
-    readonly index: ItemIndex,
     /** What the room view shows: fed by the same verified path that writes the store. */
     readonly timeline: Timeline,
-    private lamport: number,
-  ) {}
+  ) {
+    this.indexed = orderKeysOfRoom(ctx.db, keys.roomIdHex).then((entries) => {
+      this.index = ItemIndex.from(entries)
+      this.lamport = entries.length ? entries[entries.length - 1]![0] : 0
+    })
+  }
 
   static async open(keys: RoomKeys, ctx: ChannelContext): Promise<RoomChannel> {
-    const [entries, timeline] = await Promise.all([orderKeysOfRoom(ctx.db, keys.roomIdHex), Timeline.open(ctx.db, keys.roomIdHex)])
-    const max = entries.length ? entries[entries.length - 1]![0] : 0
-    return new RoomChannel(keys, ctx, ItemIndex.from(entries), timeline, max)
+    return new RoomChannel(keys, ctx, await Timeline.open(ctx.db, keys.roomIdHex))
   }
 
   get id(): string {
@@ -134,6 +143,7 @@ export class RoomChannel implements SyncRoom {
 
   /** Signs, stores and publishes a post. It is on screen (from the store) before it leaves. */
   async send(text: string): Promise<PostRow> {
+    await this.indexed
     const me = this.ctx.me()
     const payload = {
       kind: 'post' as const,
@@ -170,6 +180,12 @@ export class RoomChannel implements SyncRoom {
 
   attach(net: Network): void {
     this.net = net
+    void this.indexed.then(() => {
+      if (this.net === net) this.join(net)
+    })
+  }
+
+  private join(net: Network): void {
     net.joinRoom(this.keys, {
       validate: (frame) => this.accept(frame),
       onPeersChanged: () => this.refreshPeers(),
@@ -191,6 +207,7 @@ export class RoomChannel implements SyncRoom {
 
   /** The edge: every frame from the network passes here, and only verified posts go further. */
   async accept(frame: Uint8Array): Promise<Verdict> {
+    await this.indexed
     const result = await validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
     if (!result.ok) {
       this.ctx.rejections.count(result.error)

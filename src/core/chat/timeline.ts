@@ -8,6 +8,7 @@ export type TimelineRow = Omit<PostRow, 'signed' | 'sig'>
 // The newest posts are read first so a room is on screen in one small query; the rest of the
 // history follows in the background.
 const FIRST_PAGE = 100
+const REST_AFTER_MS = 1_000
 // At most one notification per frame: a burst of 1,000 posts is a few dozen renders, not 1,000,
 // while a lone post is still shown at once (leading edge).
 const NOTIFY_EVERY_MS = 16
@@ -42,12 +43,15 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
     t.upsert(newest.map(toRow))
     if (newest.length < FIRST_PAGE) t.complete = true
     else
-      void where()
-        .toArray()
-        .then((all) => {
-          t.upsert(all.map(toRow))
-          t.complete = true
-        })
+      // After the first paint, not competing with it.
+      setTimeout(() => {
+        void where()
+          .toArray()
+          .then((all) => {
+            t.upsert(all.map(toRow))
+            t.complete = true
+          })
+      }, REST_AFTER_MS)
     return t
   }
 
