@@ -1,0 +1,50 @@
+// Rooms of 2, 5 and 10 devices: latency from one writer to every other member, p50/p99, and
+// the share of posts that reach every member.
+import '../scripts/polyfill.mjs'
+import { expect, test } from '../e2e/fixtures.ts'
+import { createRoom, onboard, roomId, waitForDirectPeer } from '../e2e/helpers.ts'
+import { arrivals, watchArrivals } from './pages.ts'
+import { percentile, record, round } from './results.ts'
+
+const POSTS = 50
+const GAP_MS = 40
+
+for (const size of [2, 5, 10]) {
+  test(`room of ${size} devices`, async ({ newDevice }) => {
+    const first = await newDevice('d0')
+    await onboard(first.page, 'writer')
+    const link = await createRoom(first.page, `room of ${size}`)
+    const room = await roomId(first.page)
+    const devices = [first]
+    for (let i = 1; i < size; i++) {
+      const d = await newDevice(`d${i}`, { path: link })
+      await onboard(d.page, `member ${i}`)
+      await waitForDirectPeer(d.page)
+      devices.push(d)
+    }
+    // Every member connected to the writer or through the mesh: wait until the writer sees the room's gossip peers.
+    await expect.poll(() => first.page.evaluate((r) => window.roda!.chat.network!.node.services.pubsub.getSubscribers(window.roda!.chat.channel(r)!.keys.topic).length, room), { timeout: 60_000 }).toBeGreaterThanOrEqual(Math.min(size - 1, 6))
+    await first.page.waitForTimeout(2000)
+    const readers = devices.slice(1)
+    for (const d of readers) await watchArrivals(d.page, 'rs')
+    await first.page.evaluate(async ({ roomHex, n, gap }) => {
+      for (let i = 0; i < n; i++) {
+        await window.roda!.chat.send(roomHex, `rs${i}:${performance.timeOrigin + performance.now()}`)
+        await new Promise((r) => setTimeout(r, gap))
+      }
+    }, { roomHex: room, n: POSTS, gap: GAP_MS })
+    const all: number[] = []
+    let complete = 0
+    for (const d of readers) {
+      const got = await arrivals(d.page, 'rs', POSTS).catch(() => [] as number[])
+      all.push(...got)
+      if (got.length >= POSTS) complete++
+    }
+    record(`Room of ${size} devices`, [
+      { label: 'latency to each member, p50', value: round(percentile(all, 50), 1), unit: 'ms', samples: all.length },
+      { label: 'latency to each member, p99', value: round(percentile(all, 99), 1), unit: 'ms', samples: all.length, ...(size === 10 ? { target: '< 250 ms' } : {}) },
+      { label: 'members that received every post', value: complete, unit: `of ${readers.length}`, ...(size === 10 ? { target: '100%' } : {}) },
+      { label: 'posts delivered to members', value: round((100 * all.length) / (POSTS * readers.length), 1), unit: '%' },
+    ])
+  })
+}
