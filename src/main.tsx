@@ -1,9 +1,10 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openDatabase } from './core/store/db.ts'
+import { openDatabase, type RodaDB } from './core/store/db.ts'
 import { listRooms } from './core/store/repo.ts'
 import { Chat } from './core/chat/chat.ts'
 import { loadAppConfig } from './app-config.ts'
+import type { Network } from './core/net/network.ts'
 import { App } from './ui/App.tsx'
 import { exposeDiagnostics } from './ui/diagnostics-handle.ts'
 import './ui/styles.css'
@@ -20,8 +21,7 @@ async function main(): Promise<void> {
     </StrictMode>,
   )
   await chat.openRooms(await listRooms(db))
-  const [config, { Network }] = await Promise.all([loadAppConfig(db), import('./core/net/network.ts')])
-  const net = await Network.start(config)
+  const net = await startNetwork(db, chat)
   chat.attachNetwork(net)
   void import('./ui/bench-hooks.ts').then((m) => m.installBenchHooks(chat))
   addEventListener('online', () => net.wake())
@@ -34,6 +34,35 @@ async function main(): Promise<void> {
   addEventListener('pageshow', (e) => {
     if (e.persisted) location.reload()
   })
+}
+
+const NETWORK_RETRY_MS = 30_000
+
+/**
+ * Loads the network chunk and starts the node. If that fails (offline with nothing cached, or
+ * libp2p refuses to start), history and the outbox keep working: the relay status says offline
+ * and it tries again when the browser is back online, or after a while.
+ */
+async function startNetwork(db: RodaDB, chat: Chat): Promise<Network> {
+  for (;;) {
+    try {
+      const [config, { Network }] = await Promise.all([loadAppConfig(db), import('./core/net/network.ts')])
+      return await Network.start(config)
+    } catch (err) {
+      console.warn('The network could not start; posts wait in the outbox', err)
+      const error = `the network could not start: ${err instanceof Error ? err.message : String(err)}`
+      chat.relayStatus.set({ state: 'offline', error, retryAt: Date.now() + NETWORK_RETRY_MS })
+      await new Promise<void>((resolve) => {
+        const again = (): void => {
+          clearTimeout(timer)
+          removeEventListener('online', again)
+          resolve()
+        }
+        const timer = setTimeout(again, NETWORK_RETRY_MS)
+        addEventListener('online', again)
+      })
+    }
+  }
 }
 
 void main()
