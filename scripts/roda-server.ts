@@ -17,8 +17,13 @@ export interface RodaOptions {
   relayPort: number
   /** Run `vite build` before serving. */
   build: boolean
-  /** Other relay settings (limits, announce addresses); host, port and log come from above. */
-  relay?: Omit<RelayOptions, 'host' | 'port' | 'log'>
+  /** Other relay settings (limits, announce addresses); host, port, tls and log come from above. */
+  relay?: Omit<RelayOptions, 'host' | 'port' | 'log' | 'tls'>
+  /**
+   * Serve the app over HTTPS and the relay over secure WebSockets (wss, `/tls/ws`) with this
+   * certificate and key (PEM). Phones need it: see scripts/tls.ts and README "Run it in a room".
+   */
+  https?: { key: string; cert: string }
   /** Where progress and relay log lines go. */
   log: (line: string) => void
 }
@@ -50,6 +55,7 @@ export async function startRoda(options: RodaOptions): Promise<RunningRoda> {
       ...options.relay,
       host,
       port: options.relayPort,
+      ...(options.https != null && { tls: options.https }),
       log: (line) => log(`[relay] ${line}`),
     })
   } catch (err) {
@@ -66,7 +72,10 @@ export async function startRoda(options: RodaOptions): Promise<RunningRoda> {
       root,
       host,
       port: options.port,
-      runtimeConfig: () => ({ relays: relay.addresses }),
+      ...(options.https != null && { https: options.https }),
+      // The relay address on the host the browser used first: on a LAN (HOST=0.0.0.0) the
+      // relay listens on every interface, and a phone must not start with 127.0.0.1.
+      runtimeConfig: ({ hostname }) => ({ relays: preferHost(relay.addresses, hostname) }),
     })
   } catch (err) {
     try { await relay.stop() } catch { /* already failing: report the first error */ }
@@ -88,4 +97,11 @@ export async function startRoda(options: RodaOptions): Promise<RunningRoda> {
       return stopping
     },
   }
+}
+
+/** Multiaddrs on `hostname` first (stable order otherwise). */
+export function preferHost(addresses: string[], hostname: string | undefined): string[] {
+  if (!hostname) return addresses
+  const on = (a: string) => a.split('/')[2] === hostname
+  return [...addresses.filter(on), ...addresses.filter((a) => !on(a))]
 }

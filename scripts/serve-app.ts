@@ -11,6 +11,12 @@ export interface RuntimeConfig {
   relays: string[]
 }
 
+/** About the request for /roda-config.json: the host name the browser used to reach us. */
+export interface ConfigRequest {
+  /** From the Host header, without port or IPv6 brackets; undefined if absent. */
+  hostname?: string
+}
+
 export interface ServeAppOptions {
   /** Project root (where vite.config.ts and dist/ live). */
   root: string
@@ -19,8 +25,9 @@ export interface ServeAppOptions {
   host: string
   port: number
   /** Called on every request, so the answer always reflects the running relay. */
-  runtimeConfig: () => RuntimeConfig
-  // Later: https?: { key: string, cert: string } for the LAN mode (phones need a secure context).
+  runtimeConfig: (request: ConfigRequest) => RuntimeConfig
+  /** Serve over HTTPS with this certificate and key (PEM): phones need a secure context. */
+  https?: { key: string; cert: string }
 }
 
 export interface ServedApp {
@@ -36,7 +43,7 @@ export const RUNTIME_CONFIG_PATH = '/roda-config.json'
  * hook (not in a returned post hook) so it runs before Vite's static files: a roda-config.json
  * copied from public/ into dist/ for `vite dev` never shadows the live one.
  */
-export function runtimeConfigPlugin(runtimeConfig: () => RuntimeConfig): Plugin {
+export function runtimeConfigPlugin(runtimeConfig: (request: ConfigRequest) => RuntimeConfig): Plugin {
   return {
     name: 'roda-runtime-config',
     configurePreviewServer(server) {
@@ -49,7 +56,9 @@ export function runtimeConfigPlugin(runtimeConfig: () => RuntimeConfig): Plugin 
           res.end()
           return
         }
-        const body = JSON.stringify(runtimeConfig())
+        // HTTP/2 (what Vite serves over TLS) names the host in :authority, HTTP/1.1 in Host.
+        const authority = req.headers.host ?? (req.headers[':authority'] as string | undefined)
+        const body = JSON.stringify(runtimeConfig({ hostname: hostnameOf(authority) }))
         res.statusCode = 200
         res.setHeader('Content-Type', 'application/json; charset=utf-8')
         res.setHeader('Cache-Control', 'no-cache')
@@ -57,6 +66,17 @@ export function runtimeConfigPlugin(runtimeConfig: () => RuntimeConfig): Plugin 
         res.end(req.method === 'HEAD' ? undefined : body)
       })
     },
+  }
+}
+
+/** 'example.org:5173' -> 'example.org', '[::1]:5173' -> '::1'. */
+export function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined
+  try {
+    const name = new URL(`http://${hostHeader}/`).hostname
+    return name.startsWith('[') ? name.slice(1, -1) : name
+  } catch {
+    return undefined
   }
 }
 
@@ -87,6 +107,7 @@ export async function serveApp(options: ServeAppOptions): Promise<ServedApp> {
         port: options.port,
         strictPort: true,
         open: false,
+        ...(options.https != null && { https: { key: options.https.key, cert: options.https.cert } }),
       },
     })
   } catch (err) {
@@ -105,7 +126,7 @@ export async function serveApp(options: ServeAppOptions): Promise<ServedApp> {
   const address = server.httpServer.address() as AddressInfo | null
   const port = address?.port ?? options.port
   return {
-    url: `http://${hostForUrl(options.host)}:${port}/`,
+    url: `${options.https != null ? 'https' : 'http'}://${hostForUrl(options.host)}:${port}/`,
     close: () => server.close(),
   }
 }

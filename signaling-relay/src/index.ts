@@ -35,6 +35,11 @@ export interface RelayOptions {
    * /dns4/relay.example.org/tcp/443/wss of a TLS reverse proxy in front of the relay.
    */
   announce?: string[]
+  /**
+   * Listen for secure WebSockets (`/tls/ws`, wss://) with this certificate and key (PEM) instead
+   * of plain ws://. Pages served over HTTPS may only open secure WebSockets.
+   */
+  tls?: { key: string; cert: string }
   /** One line per peer connect and disconnect. Default: silent. */
   log?: (line: string) => void
 }
@@ -47,8 +52,8 @@ export interface Relay {
   stop(): Promise<void>
 }
 
-export function listenAddress(host: string, port: number): string {
-  return `/${host.includes(':') ? 'ip6' : 'ip4'}/${host}/tcp/${port}/ws`
+export function listenAddress(host: string, port: number, secure = false): string {
+  return `/${host.includes(':') ? 'ip6' : 'ip4'}/${host}/tcp/${port}/${secure ? 'tls/ws' : 'ws'}`
 }
 
 /** 12D3…abcd: enough to follow one peer through a log without writing whole identities. */
@@ -66,10 +71,10 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const node = await createLibp2p({
     // No privateKey: libp2p generates a fresh one in memory; no datastore: the default is in memory.
     addresses: {
-      listen: [listenAddress(host, port)],
+      listen: [listenAddress(host, port, options.tls != null)],
       ...(options.announce != null && { announce: options.announce }),
     },
-    transports: [webSockets()],
+    transports: [webSockets(options.tls != null ? { https: { key: options.tls.key, cert: options.tls.cert } } : {})],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

@@ -9,6 +9,8 @@ import { RoomList } from './RoomList.tsx'
 import { RoomView } from './RoomView.tsx'
 import { Header } from './Header.tsx'
 import { Settings } from './Settings.tsx'
+import { UpdatePrompt } from './UpdatePrompt.tsx'
+import { UnreadWatcher } from './Unread.tsx'
 
 export function App({ chat }: { chat: Chat }) {
   const self = useObservable(chat.self)
@@ -24,10 +26,17 @@ export function App({ chat }: { chat: Chat }) {
     void chat.joinRoom(link.secret, link.title).then(() => setJoined(roomId))
   }, [chat, self, link, roomId, joined])
 
-  if (!self) return <Onboarding chat={chat} joining={Boolean(link)} />
+  if (!self) return (
+    <>
+      <UpdatePrompt />
+      <Onboarding chat={chat} joining={Boolean(link)} />
+    </>
+  )
   return (
     <div className="app">
       <Header chat={chat} self={self} onSettings={() => setShowSettings((s) => !s)} />
+      <UpdatePrompt />
+      <UnreadWatcher chat={chat} selfKey={self.publicKeyHex} />
       {showSettings && <Settings chat={chat} onClose={() => setShowSettings(false)} />}
       {roomId && joined === roomId ? <RoomView chat={chat} roomId={roomId} /> : link ? <p className="muted pad">Joining…</p> : <RoomList chat={chat} />}
     </div>

@@ -4,6 +4,8 @@ import type { Chat } from '../core/chat/chat.ts'
 import { listRooms } from '../core/store/repo.ts'
 import { makeRoomLink } from '../core/room/room-link.ts'
 import { navigate } from './use-hash.ts'
+import { useObservable } from './use-observable.ts'
+import { useUnread } from './Unread.tsx'
 
 export function roomHash(secret: Uint8Array, title: string): string {
   return new URL(makeRoomLink(location.href.split('#')[0]!, secret, title)).hash
@@ -11,6 +13,8 @@ export function roomHash(secret: Uint8Array, title: string): string {
 
 export function RoomList({ chat }: { chat: Chat }) {
   const rooms = useLiveQuery(() => listRooms(chat.db), [chat])
+  const self = useObservable(chat.self)
+  const unread = useUnread(chat, self?.publicKeyHex ?? '')
   const [title, setTitle] = useState('')
 
   async function create(e: FormEvent) {
@@ -32,13 +36,23 @@ export function RoomList({ chat }: { chat: Chat }) {
       <h2>Your rooms</h2>
       {rooms && rooms.length === 0 && <p className="muted">No rooms yet. Create one, or open a room link someone shared with you.</p>}
       <ul className="room-list">
-        {rooms?.map((r) => (
-          <li key={r.id}>
-            <a data-testid="room-item" data-room-id={r.id} href={roomHash(r.secret, r.title)}>
-              {r.title || `Room ${r.id.slice(0, 6)}`}
-            </a>
-          </li>
-        ))}
+        {rooms?.map((r) => {
+          const n = unread?.get(r.id) ?? 0
+          const name = r.title || `Room ${r.id.slice(0, 6)}`
+          return (
+            <li key={r.id} className={n > 0 ? 'has-unread' : undefined}>
+              <a data-testid="room-item" data-room-id={r.id} href={roomHash(r.secret, r.title)} aria-label={n > 0 ? `${name}, ${n} unread` : undefined}>
+                {name}
+              </a>
+              {/* Next to the link, not in it: the link's text stays the room's name. */}
+              {n > 0 && (
+                <span className="unread" data-testid="unread" data-count={n} aria-hidden="true">
+                  {n > 99 ? '99+' : n}
+                </span>
+              )}
+            </li>
+          )
+        })}
       </ul>
     </main>
   )

@@ -7,6 +7,7 @@ import { Composer } from './Composer.tsx'
 import { MessageList } from './MessageList.tsx'
 import { PeerList } from './PeerList.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
+import { useMarkRead } from './Unread.tsx'
 
 export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const channel = chat.channel(roomId)!
@@ -14,6 +15,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const posts = useObservable(channel.timeline)
   const peers = useObservable(channel.peers)
   const self = useObservable(chat.self)!
+  useMarkRead(chat, roomId, self.publicKeyHex)
 
   const labels = useMemo(() => {
     const authors = new Map<string, { key: string; name: string }>()
@@ -27,7 +29,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   if (!room) return null
   return (
     <main className="room" data-room-id={roomId}>
-      <RoomHeader chat={chat} room={room} />
+      <RoomHeader key={room.id} chat={chat} room={room} hasPosts={posts.length > 0} />
       <PeerList peers={peers} labels={labels} />
       <MessageList posts={posts} labels={labels} selfKey={self.publicKeyHex} />
       <Composer onSend={(text) => chat.send(roomId, text)} />

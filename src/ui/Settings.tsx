@@ -3,6 +3,7 @@ import type { Chat } from '../core/chat/chat.ts'
 import { getSetting, setSetting } from '../core/store/repo.ts'
 import { RELAYS_SETTING } from '../app-config.ts'
 import { useObservable } from './use-observable.ts'
+import { NotifyToggle } from './Unread.tsx'
 
 export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void }) {
   const self = useObservable(chat.self)!
@@ -35,6 +36,9 @@ export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void })
         <button type="submit">Save</button>
         {saved && <p className="note">Saved. A changed relay is used after a reload.</p>}
       </form>
+      <h3>Notifications</h3>
+      <p className="small muted">A notification when someone posts while Roda is in the background.</p>
+      <NotifyToggle chat={chat} />
       <h3>Your key</h3>
       <p>
         <code className="key">{self.publicKeyHex}</code>

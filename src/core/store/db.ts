@@ -17,6 +17,11 @@ export interface RoomRow {
   title: string
   joinedAt: number
   lastOpenedAt: number
+  /**
+   * Until when the user has seen this room (ms since epoch, this device's clock): posts from
+   * others received after it are unread. Set when the room is open in a visible tab.
+   */
+  lastReadAt?: number
 }
 
 export type PostStatus = 'pending' | 'sent'
@@ -68,5 +73,18 @@ export function openDatabase(name = 'roda'): RodaDB {
     posts: 'id, [room+lamport+id], [room+author]',
     settings: 'key',
   })
+  // 2: [room+receivedAt] finds what arrived since the room was last read (unread counts)
+  // without reading the whole room. Rooms from version 1 count as read up to the upgrade.
+  db.version(2)
+    .stores({ posts: 'id, [room+lamport+id], [room+author], [room+receivedAt]' })
+    .upgrade((tx) => {
+      const now = Date.now()
+      return tx
+        .table<RoomRow, string>('rooms')
+        .toCollection()
+        .modify((room) => {
+          room.lastReadAt ??= now
+        })
+    })
   return db
 }

@@ -23,7 +23,7 @@ export async function upsertRoom(db: RodaDB, room: Pick<RoomRow, 'id' | 'secret'
     const existing = await db.rooms.get(room.id)
     const row: RoomRow = existing
       ? { ...existing, title: existing.title || room.title, lastOpenedAt: now }
-      : { ...room, joinedAt: now, lastOpenedAt: now }
+      : { ...room, joinedAt: now, lastOpenedAt: now, lastReadAt: now }
     await db.rooms.put(row)
     return row
   })
@@ -35,6 +35,50 @@ export async function setRoomTitle(db: RodaDB, roomId: string, title: string): P
 
 export async function touchRoom(db: RodaDB, roomId: string): Promise<void> {
   await db.rooms.update(roomId, { lastOpenedAt: Date.now() })
+}
+
+/** The user has seen the room up to `at`: what arrived until then is no longer unread. */
+export async function markRoomRead(db: RodaDB, roomId: string, at = Date.now()): Promise<void> {
+  await db.rooms
+    .where('id')
+    .equals(roomId)
+    .modify((room) => {
+      if ((room.lastReadAt ?? 0) < at) room.lastReadAt = at
+    })
+}
+
+/** Since when a room's posts count as unread (rooms from before read markers: since joining). */
+function readUpTo(room: Pick<RoomRow, 'lastReadAt' | 'joinedAt'>): number {
+  return room.lastReadAt ?? room.joinedAt
+}
+
+/** Posts received after the read marker, newest first, from `[room+receivedAt]` alone. */
+function receivedSince(db: RodaDB, room: Pick<RoomRow, 'id' | 'lastReadAt' | 'joinedAt'>) {
+  return db.posts.where('[room+receivedAt]').between([room.id, readUpTo(room)], [room.id, Infinity], false, true)
+}
+
+/** How many posts from others arrived in a room since the user last read it. */
+export async function unreadCount(db: RodaDB, room: Pick<RoomRow, 'id' | 'lastReadAt' | 'joinedAt'>, selfKey: string): Promise<number> {
+  return receivedSince(db, room)
+    .filter((p) => p.author !== selfKey)
+    .count()
+}
+
+/** Unread counts of every room that has any, by room id. */
+export async function unreadByRoom(db: RodaDB, selfKey: string): Promise<Map<string, number>> {
+  const rooms = await db.rooms.toArray()
+  const counts = await Promise.all(rooms.map(async (r) => [r.id, await unreadCount(db, r, selfKey)] as const))
+  return new Map(counts.filter(([, n]) => n > 0))
+}
+
+/** The newest unread post from someone else in a room, if any (for a notification). */
+export async function latestUnread(db: RodaDB, roomId: string, selfKey: string): Promise<PostRow | undefined> {
+  const room = await db.rooms.get(roomId)
+  if (!room) return undefined
+  return receivedSince(db, room)
+    .reverse()
+    .filter((p) => p.author !== selfKey)
+    .first()
 }
 
 /** (lamport, id) of every post in a room, in display order, read from the index alone. */
