@@ -40,3 +40,22 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denyl
 // The first install takes the open page at once (nothing older is running). An update only
 // activates after SKIP_WAITING, i.e. after the user's click, and then takes every tab.
 clientsClaim()
+
+// Android Chrome shows notifications only through the worker: a click focuses a Roda tab and
+// asks it to open the room (src/ui/notifications.ts listens), or opens a new one on the room.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  const data = (event.notification.data ?? {}) as { hash?: string; url?: string }
+  event.waitUntil(
+    (async () => {
+      const tabs = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+      const tab = tabs[0]
+      if (tab) {
+        tab.postMessage({ type: 'roda:open-room', hash: data.hash })
+        await tab.focus()
+      } else if (data.url) {
+        await self.clients.openWindow(data.url)
+      }
+    })(),
+  )
+})
