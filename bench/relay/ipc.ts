@@ -37,6 +37,16 @@ export interface GrowResult {
 export interface StatusResult {
   peers: number
   held: number
+  /** Peers whose relay connection is open, whose reservation address is present, whose rendezvous stream is open. */
+  connected: number
+  reserved: number
+  rendezvous: number
+  /** Relay connections closed since their sign-up, over all peers. */
+  drops: number
+  /** Rendezvous streams re-opened after one was lost (the peer dials again and re-joins, like the app). */
+  rejoins: number
+  /** The worker's own event-loop delay since the previous status (a starved load generator shows here). */
+  loopDelayMaxMs: number
   /** `arrived` messages received by all of this worker's peers so far. */
   arrived: number
 }
@@ -45,6 +55,8 @@ export interface MemoryResult {
   /** process.memoryUsage() as the relay sees itself, before and after a full GC. */
   before: NodeJS.MemoryUsage
   after: NodeJS.MemoryUsage | null
+  /** How late the relay's event loop ran since the previous request. */
+  loopDelayMs: { p50: number; p99: number; max: number }
 }
 
 export type RelayRequest = { id: number; cmd: 'memory'; gc: boolean }

@@ -6,6 +6,7 @@
 //
 // Driven over IPC (bench/relay/ipc.ts). It exits after `stop`, when its parent goes away, or after
 // a hard deadline, whichever comes first: it never outlives the benchmark.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ROOM_SIZE, roomNamespace, type GrowResult, type Reply, type SignUp, type StatusResult, type WorkerRequest } from './ipc.ts'
 import { startPeer, type SimPeer } from './peer.ts'
 
@@ -68,12 +69,25 @@ async function grow(target: number, concurrency: number): Promise<GrowResult> {
   return { held: peers.length, ms: performance.now() - t0, failures, errors, signUps }
 }
 
+const LOOP_RESOLUTION_MS = 20
+const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS })
+loop.enable()
+
 function status(): StatusResult {
-  return {
+  const states = peers.map((p) => p.state())
+  const result: StatusResult = {
     peers: peers.length,
     held: peers.filter((p) => p.held()).length,
+    connected: states.filter((s) => s.connected).length,
+    reserved: states.filter((s) => s.reserved).length,
+    rendezvous: states.filter((s) => s.rendezvous).length,
+    drops: states.reduce((sum, s) => sum + s.drops, 0),
+    rejoins: states.reduce((sum, s) => sum + s.rejoins, 0),
+    loopDelayMaxMs: Math.max(0, loop.max / 1e6 - LOOP_RESOLUTION_MS),
     arrived: peers.reduce((sum, p) => sum + p.arrived(), 0),
   }
+  loop.reset()
+  return result
 }
 
 async function probe(w: number, room: number): Promise<SignUp> {
