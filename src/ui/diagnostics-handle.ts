@@ -1,8 +1,6 @@
 import type { Chat } from '../core/chat/chat.ts'
-import { sealFrame } from '../core/wire/frame.ts'
-import { encodeEnvelope } from '../core/wire/envelope.ts'
-import { encodePayload } from '../core/wire/payload.ts'
 import { hexToBytes } from '../core/bytes.ts'
+import { loadEngine, type Engine } from '../core/chat/engine-loader.ts'
 
 declare global {
   interface Window {
@@ -23,11 +21,12 @@ export interface RodaHandle {
   syncLog(): Chat["syncLog"]
   /** Encrypts an envelope for a room and publishes it as is, with no checks. */
   injectEnvelope(roomId: string, envelope: Uint8Array): Promise<number>
-  wire: { encodePayload: typeof encodePayload; encodeEnvelope: typeof encodeEnvelope; hexToBytes: typeof hexToBytes }
+  /** Wire encoders; filled in once the engine chunk has loaded (shortly after the first paint). */
+  wire: { encodePayload: Engine['encodePayload']; encodeEnvelope: Engine['encodeEnvelope']; hexToBytes: typeof hexToBytes }
 }
 
 export function exposeDiagnostics(chat: Chat): void {
-  window.roda = {
+  const handle: RodaHandle = {
     chat,
     peerId: () => chat.network?.peerId,
     rejections: () => ({ ...chat.rejections.value }) as Record<string, number>,
@@ -35,8 +34,17 @@ export function exposeDiagnostics(chat: Chat): void {
     async injectEnvelope(roomId, envelope) {
       const ch = chat.channel(roomId)
       if (!ch || !chat.network) throw new Error('room not open or network not up')
+      const { sealFrame } = await loadEngine()
       return chat.network.publish(ch.keys.topic, sealFrame(ch.keys, envelope))
     },
-    wire: { encodePayload, encodeEnvelope, hexToBytes },
+    wire: { encodePayload: unavailable, encodeEnvelope: unavailable, hexToBytes },
   }
+  window.roda = handle
+  void loadEngine().then(({ encodePayload, encodeEnvelope }) => {
+    handle.wire = { encodePayload, encodeEnvelope, hexToBytes }
+  })
+}
+
+function unavailable(): never {
+  throw new Error('the engine chunk has not loaded yet')
 }

@@ -1,14 +1,13 @@
 import { bytesToHex } from '../bytes.ts'
-import { generateIdentity } from '../identity/identity.ts'
 import { Observable } from '../observable.ts'
 import { deriveRoomKeys, generateRoomSecret } from '../room/room-keys.ts'
 import type { RodaDB, RoomRow } from '../store/db.ts'
 import { loadIdentityRow, renameSelf, saveIdentityRow, setRoomTitle, upsertRoom } from '../store/repo.ts'
 import type { Network } from '../net/network.ts'
-import { PayloadError } from '../wire/envelope.ts'
 import { MAX_NAME, MAX_TEXT } from '../wire/limits.ts'
 import type { RelayStatus } from '../net/relay-link.ts'
 import { PostWriter } from './post-writer.ts'
+import { loadEngine } from './engine-loader.ts'
 import { Rejections } from './rejections.ts'
 import { RoomChannel, type ChannelContext, type Me } from './room-channel.ts'
 import type { SyncResult } from '../net/sync-protocol.ts'
@@ -75,7 +74,7 @@ export class Chat {
     const clean = cleanName(name)
     if (!clean) throw new Error('A display name is needed')
     if (this.me) return this.rename(clean)
-    const id = await generateIdentity()
+    const id = await (await loadEngine()).generateIdentity()
     await saveIdentityRow(this.db, { id: 'self', publicKey: id.publicKey, secretKey: id.secretKey, name: clean, createdAt: Date.now() })
     this.me = { ...id, name: clean }
     this.self.set(view(this.me))
@@ -118,6 +117,7 @@ export class Chat {
     try {
       await ch.send(trimmed)
     } catch (e) {
+      const { PayloadError } = await loadEngine()
       if (e instanceof PayloadError && e.code === 'too-large') throw new Error('This post is too long to send: please shorten it', { cause: e })
       throw e
     }

@@ -5,11 +5,10 @@ import { nextLamport } from '../order/order.ts'
 import type { RoomKeys } from '../room/room-keys.ts'
 import type { PostRow, RodaDB } from '../store/db.ts'
 import { markDelivered, orderKeysOfRoom, postsByIds } from '../store/repo.ts'
-import { encodeEnvelope, signPayload } from '../wire/envelope.ts'
 import { ItemIndex } from '../sync/item-index.ts'
 import type { SyncResult, SyncRoom } from '../net/sync-protocol.ts'
-import { sealFrame } from '../wire/frame.ts'
-import { validateFrame, type VerifiedHello, type VerifiedPost } from '../wire/validate.ts'
+import type { VerifiedHello, VerifiedPost } from '../wire/validate.ts'
+import { loadEngine, type Engine } from './engine-loader.ts'
 import type { Network, Verdict } from '../net/network.ts'
 import type { PostWriter } from './post-writer.ts'
 import { Timeline } from './timeline.ts'
@@ -76,10 +75,12 @@ export class RoomChannel implements SyncRoom {
   index = ItemIndex.from([])
   private lamport = 0
   /**
-   * The index of a long room takes a moment to read; the room is on screen before that, and
-   * everything that needs the index (sending, receiving, joining the network) waits for it.
+   * The index of a long room takes a moment to read, and the signing/validation engine is a
+   * separate download; the room is on screen before either, and everything that needs them
+   * (sending, receiving, joining the network) waits for both.
    */
-  private readonly indexed: Promise<void>
+  private readonly ready: Promise<void>
+  private engine!: Engine
 
   private constructor(
     readonly keys: RoomKeys,
@@ -87,7 +88,8 @@ export class RoomChannel implements SyncRoom {
     /** What the room view shows: fed by the same verified path that writes the store. */
     readonly timeline: Timeline,
   ) {
-    this.indexed = orderKeysOfRoom(ctx.db, keys.roomIdHex).then((entries) => {
+    this.ready = Promise.all([orderKeysOfRoom(ctx.db, keys.roomIdHex), loadEngine()]).then(([entries, engine]) => {
+      this.engine = engine
       this.index = ItemIndex.from(entries)
       this.lamport = entries.length ? entries[entries.length - 1]![0] : 0
     })
@@ -107,8 +109,9 @@ export class RoomChannel implements SyncRoom {
 
   /** Sync: the stored posts with these ids, sealed as frames exactly as they are gossiped. */
   async frames(ids: string[]): Promise<Uint8Array[]> {
+    await this.ready
     const rows = await postsByIds(this.ctx.db, ids)
-    return rows.map((r) => sealFrame(this.keys, encodeEnvelope(r.signed, r.sig)))
+    return rows.map((r) => this.engine.sealFrame(this.keys, this.engine.encodeEnvelope(r.signed, r.sig)))
   }
 
   /** Sync: frames from a peer go through the very same edge as gossip. */
@@ -143,7 +146,7 @@ export class RoomChannel implements SyncRoom {
 
   /** Signs, stores and publishes a post. It is on screen (from the store) before it leaves. */
   async send(text: string): Promise<PostRow> {
-    await this.indexed
+    await this.ready
     const me = this.ctx.me()
     const payload = {
       kind: 'post' as const,
@@ -154,7 +157,7 @@ export class RoomChannel implements SyncRoom {
       lamport: nextLamport(this.lamport),
       text,
     }
-    const signed = await signPayload(me, payload)
+    const signed = await this.engine.signPayload(me, payload)
     this.lamport = payload.lamport
     const row: PostRow = {
       id: signed.id,
@@ -180,7 +183,7 @@ export class RoomChannel implements SyncRoom {
 
   attach(net: Network): void {
     this.net = net
-    void this.indexed.then(() => {
+    void this.ready.then(() => {
       if (this.net === net) this.join(net)
     })
   }
@@ -207,8 +210,8 @@ export class RoomChannel implements SyncRoom {
 
   /** The edge: every frame from the network passes here, and only verified posts go further. */
   async accept(frame: Uint8Array): Promise<Verdict> {
-    await this.indexed
-    const result = await validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
+    await this.ready
+    const result = await this.engine.validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
     if (!result.ok) {
       this.ctx.rejections.count(result.error)
       return result.error === 'replay' ? 'ignore' : 'reject'
@@ -242,7 +245,7 @@ export class RoomChannel implements SyncRoom {
   private async publish(envelope: Uint8Array): Promise<void> {
     const net = this.net
     if (!net) return
-    await net.publish(this.keys.topic, sealFrame(this.keys, envelope)).catch(() => 0)
+    await net.publish(this.keys.topic, this.engine.sealFrame(this.keys, envelope)).catch(() => 0)
     this.confirmSoon()
   }
 
@@ -266,7 +269,7 @@ export class RoomChannel implements SyncRoom {
     const net = this.net
     if (!net) return
     const me = this.ctx.me()
-    const hello = await signPayload(me, {
+    const hello = await this.engine.signPayload(me, {
       kind: 'hello',
       room: this.keys.roomId,
       author: me.publicKey,
@@ -274,6 +277,6 @@ export class RoomChannel implements SyncRoom {
       name: me.name,
       peerId: net.peerId,
     })
-    await net.publish(this.keys.topic, sealFrame(this.keys, hello.envelope)).catch(() => undefined)
+    await net.publish(this.keys.topic, this.engine.sealFrame(this.keys, hello.envelope)).catch(() => undefined)
   }
 }
