@@ -2,8 +2,7 @@ import { memo, useEffect, useLayoutEffect, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TimelineRow } from '../core/chat/timeline.ts'
 import { shortFingerprint } from './labels.ts'
-
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+import { useT } from './i18n/index.ts'
 
 // Up to this many posts every row is in the page (find-in-page, screen readers and tests see
 // them all); longer rooms are virtualised so only the rows near the viewport exist.
@@ -43,9 +42,12 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
 
 function FullList({ posts, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLOListElement>(null)
+  const { t } = useT()
   useStickToBottom(scroller, posts.length, (el) => el.scrollTo({ top: el.scrollHeight }))
+  // Not a live region (every receipt change would be read out): RoomView announces new posts.
+  // Focusable, so the history scrolls with the keyboard.
   return (
-    <ol className="messages" aria-live="polite" ref={scroller}>
+    <ol className="messages" aria-label={t('messages.label')} tabIndex={0} ref={scroller}>
       {posts.map((p) => (
         <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
       ))}
@@ -55,6 +57,7 @@ function FullList({ posts, labels, selfKey }: ListProps) {
 
 function VirtualList({ posts, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLDivElement>(null)
+  const { t } = useT()
   // eslint-disable-next-line react-hooks/incompatible-library -- read afresh on every render on purpose
   const virtualizer = useVirtualizer({
     count: posts.length,
@@ -66,7 +69,7 @@ function VirtualList({ posts, labels, selfKey }: ListProps) {
   useStickToBottom(scroller, posts.length, () => virtualizer.scrollToIndex(posts.length - 1, { align: 'end' }))
   const items = virtualizer.getVirtualItems()
   return (
-    <div className="messages" ref={scroller} aria-live="polite">
+    <div className="messages" ref={scroller} role="region" aria-label={t('messages.label')} tabIndex={0}>
       <ol style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0, padding: 0 }}>
         {items.map((v) => {
           const p = posts[v.index]!
@@ -83,15 +86,17 @@ function VirtualList({ posts, labels, selfKey }: ListProps) {
 
 const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: TimelineRow; label: string; mine: boolean }) {
   const fp = shortFingerprint(p.author)
+  const tr = useT()
   return (
     <li
       className={mine ? 'message mine' : 'message'}
       data-testid="message"
       data-author-key={p.author}
       data-id={p.id}
-      data-status={mine ? (p.status ?? 'sent') : undefined}
+      // Someone else's post is held by at least its author's device and ours: it is sent.
+      data-status={mine ? (p.status ?? 'sent') : 'sent'}
     >
-      <span className="author" data-testid="message-author" title={`Key ${p.author}`}>
+      <span className="author" data-testid="message-author" title={tr.t('messages.keyTitle', { key: p.author })}>
         {label}
       </span>
       {/* The fingerprint is always there to compare; inside the label itself when names clash. */}
@@ -100,7 +105,9 @@ const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: T
           #{fp}
         </span>
       )}
-      <time dateTime={new Date(p.ts).toISOString()}>{time.format(p.ts)}</time>
+      <time dateTime={new Date(p.ts).toISOString()} title={tr.formatFullDate(p.ts)}>
+        {tr.formatPostTime(p.ts)}
+      </time>
       {mine && <Receipt post={p} />}
       <p data-testid="message-text">{p.text}</p>
     </li>
@@ -109,17 +116,20 @@ const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: T
 
 /** Waiting until another device is known to hold the post; then how many members' devices do. */
 function Receipt({ post }: { post: TimelineRow }) {
+  const { t } = useT()
   if (post.status === 'pending') {
     return (
-      <span className="receipt" data-testid="receipt" title="Waiting: no other device has this post yet">
-        · waiting
+      <span className="receipt" data-testid="receipt" title={t('receipt.waitingTitle')}>
+        · {t('receipt.waiting')}
       </span>
     )
   }
   const n = post.seenBy?.length ?? 0
+  const title = n ? t('receipt.heldBy', { count: n }) : t('receipt.delivered')
   return (
-    <span className="receipt" data-testid="receipt" data-count={n} title={n ? `Held by ${n} other member${n === 1 ? '' : 's'}` : 'Delivered'}>
-      · ✓{n > 1 ? ` ${n}` : ''}
+    <span className="receipt" data-testid="receipt" data-count={n} title={title}>
+      <span aria-hidden="true">· ✓{n > 1 ? ` ${n}` : ''}</span>
+      <span className="sr-only">{title}</span>
     </span>
   )
 }
