@@ -78,6 +78,8 @@ export interface NewDeviceOptions {
   path?: string
   /** Set false to get a blank page and navigate yourself. */
   goto?: boolean
+  /** The browser's language (navigator.languages, Accept-Language); default 'en-US'. */
+  locale?: string
 }
 
 type TestFixtures = {
@@ -110,6 +112,7 @@ export const test = base.extend<TestFixtures>({
     await use(async (name = `device-${devices.length + 1}`, options = {}) => {
       const context = await browser.newContext({
         baseURL,
+        locale: options.locale ?? 'en-US',
         // The fake-UI switch already allows media; granting as well keeps ICE candidate
         // gathering working if the switch is ever dropped (RECIPE.md).
         permissions: ['camera', 'microphone'],

@@ -11,6 +11,7 @@ import { Header } from './Header.tsx'
 import { Settings } from './Settings.tsx'
 import { UpdatePrompt } from './UpdatePrompt.tsx'
 import { UnreadWatcher } from './Unread.tsx'
+import { localeReady, startLocale, useT } from './i18n/index.ts'
 
 export function App({ chat }: { chat: Chat }) {
   const self = useObservable(chat.self)
@@ -19,6 +20,13 @@ export function App({ chat }: { chat: Chat }) {
   const link = parseRoomFragment(hash)
   const roomId = link ? deriveRoomKeys(link.secret).roomIdHex : undefined
   const [joined, setJoined] = useState<string | undefined>()
+  const ready = useObservable(localeReady)
+  const { t } = useT()
+
+  // The saved or the browser's language, before anything is drawn (English needs no download).
+  useEffect(() => {
+    void startLocale(chat.db)
+  }, [chat])
 
   // Opening a link (first visit included, once onboarding is done) joins the room.
   useEffect(() => {
@@ -26,6 +34,7 @@ export function App({ chat }: { chat: Chat }) {
     void chat.joinRoom(link.secret, link.title).then(() => setJoined(roomId))
   }, [chat, self, link, roomId, joined])
 
+  if (!ready) return null
   if (!self) return (
     <>
       <UpdatePrompt />
@@ -34,11 +43,11 @@ export function App({ chat }: { chat: Chat }) {
   )
   return (
     <div className="app">
-      <Header chat={chat} self={self} onSettings={() => setShowSettings((s) => !s)} />
+      <Header chat={chat} self={self} onSettings={() => setShowSettings((s) => !s)} settingsOpen={showSettings} />
       <UpdatePrompt />
       <UnreadWatcher chat={chat} selfKey={self.publicKeyHex} />
       {showSettings && <Settings chat={chat} onClose={() => setShowSettings(false)} />}
-      {roomId && joined === roomId ? <RoomView chat={chat} roomId={roomId} /> : link ? <p className="muted pad">Joining…</p> : <RoomList chat={chat} />}
+      {roomId && joined === roomId ? <RoomView chat={chat} roomId={roomId} /> : link ? <p className="muted pad" role="status">{t('app.joining')}</p> : <RoomList chat={chat} />}
     </div>
   )
 }

@@ -1,8 +1,10 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useT } from './i18n/index.ts'
 
 export function Composer({ onSend }: { onSend: (text: string) => Promise<void> }) {
   const [text, setText] = useState('')
   const [error, setError] = useState<string>()
+  const { t } = useT()
 
   async function send(e?: FormEvent) {
     e?.preventDefault()
@@ -28,9 +30,9 @@ export function Composer({ onSend }: { onSend: (text: string) => Promise<void> }
 
   return (
     <form className="composer" onSubmit={send}>
-      <textarea data-testid="composer" aria-label="Message" rows={1} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder="Write a message" />
+      <textarea data-testid="composer" aria-label={t('composer.label')} rows={1} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder={t('composer.placeholder')} />
       <button data-testid="send" type="submit" disabled={!text.trim()}>
-        Send
+        {t('composer.send')}
       </button>
       {error && <p role="alert" className="error">{error}</p>}
     </form>

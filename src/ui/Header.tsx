@@ -3,21 +3,26 @@ import { useObservable } from './use-observable.ts'
 import { navigate } from './use-hash.ts'
 import { shortFingerprint } from './labels.ts'
 import { relayStatusText } from './status-text.ts'
+import { useT } from './i18n/index.ts'
 
-export function Header({ chat, self, onSettings }: { chat: Chat; self: SelfView; onSettings: () => void }) {
+export function Header({ chat, self, onSettings, settingsOpen }: { chat: Chat; self: SelfView; onSettings: () => void; settingsOpen: boolean }) {
   const status = useObservable(chat.relayStatus)
+  const tr = useT()
+  const { t } = tr
   return (
     <header className="top">
-      <button className="brand" onClick={() => navigate('')} aria-label="Roda: all rooms">
+      <button className="brand" onClick={() => navigate('')} aria-label={t('header.home')}>
         Roda
       </button>
       <span className={`status status-${status.state}`} data-testid="relay-status" data-state={status.state} title={status.error}>
-        {relayStatusText(status)}
+        {relayStatusText(status, tr)}
       </span>
-      <span className="me" data-testid="my-key" data-key={self.publicKeyHex} title={`Your key: ${self.publicKeyHex}`}>
+      <span className="me" data-testid="my-key" data-key={self.publicKeyHex} title={t('header.yourKey', { key: self.publicKeyHex })}>
         {self.name} <code>#{shortFingerprint(self.publicKeyHex)}</code>
       </span>
-      <button onClick={onSettings} aria-label="Settings and diagnostics">⚙</button>
+      <button className="gear" onClick={onSettings} aria-label={t('header.settings')} aria-expanded={settingsOpen} aria-controls="settings">
+        <span aria-hidden="true">⚙</span>
+      </button>
     </header>
   )
 }

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react'
 import type { Chat } from '../core/chat/chat.ts'
+import { useT } from './i18n/index.ts'
+import { LanguagePicker } from './LanguagePicker.tsx'
 
 export function Onboarding({ chat, joining }: { chat: Chat; joining: boolean }) {
   const [name, setName] = useState('')
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  const { t } = useT()
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -20,10 +23,10 @@ export function Onboarding({ chat, joining }: { chat: Chat; joining: boolean }) 
   return (
     <main className="onboarding">
       <h1>Roda</h1>
-      <p>A chat that lives in your browser. Your messages go straight to the people in the room, signed with a key made on this device.</p>
-      {joining && <p className="note">You were invited to a room. Choose a name to join it.</p>}
+      <p>{t('onboarding.lead')}</p>
+      {joining && <p className="note">{t('onboarding.invited')}</p>}
       <form onSubmit={submit}>
-        <label htmlFor="name">Your name</label>
+        <label htmlFor="name">{t('onboarding.nameLabel')}</label>
         <input
           id="name"
           data-testid="name-input"
@@ -32,14 +35,15 @@ export function Onboarding({ chat, joining }: { chat: Chat; joining: boolean }) 
           autoFocus
           autoComplete="nickname"
           onChange={(e) => setName(e.target.value)}
-          placeholder="e.g. Ana"
+          placeholder={t('onboarding.namePlaceholder')}
         />
         <button data-testid="name-save" type="submit" disabled={busy || !name.trim()}>
-          {joining ? 'Join the room' : 'Start'}
+          {joining ? t('onboarding.join') : t('onboarding.start')}
         </button>
         {error && <p role="alert" className="error">{error}</p>}
       </form>
-      <p className="muted small">Anyone can pick any name. Your key&apos;s fingerprint is what tells you apart.</p>
+      <p className="muted small">{t('onboarding.fingerprintNote')}</p>
+      <LanguagePicker chat={chat} id="onboarding-language" />
     </main>
   )
 }

@@ -3,6 +3,7 @@ import type { Chat } from '../core/chat/chat.ts'
 import type { RoomRow } from '../core/store/db.ts'
 import { makeRoomLink } from '../core/room/room-link.ts'
 import { NotifyToggle } from './Unread.tsx'
+import { useT } from './i18n/index.ts'
 
 // The QR encoder is only needed once a room is on screen: keep it out of the first bundle.
 const RoomQr = lazy(() => import('./RoomQr.tsx').then((m) => ({ default: m.RoomQr })))
@@ -19,6 +20,7 @@ export function RoomHeader({ chat, room, hasPosts = false }: { chat: Chat; room:
   const [copied, setCopied] = useState(false)
   const [editing, setEditing] = useState(false)
   const [title, setTitle] = useState(room.title)
+  const { t } = useT()
 
   async function copy() {
     try {
@@ -26,13 +28,13 @@ export function RoomHeader({ chat, room, hasPosts = false }: { chat: Chat; room:
       setCopied(true)
       setTimeout(() => setCopied(false), 1500)
     } catch {
-      prompt('Copy this link', link)
+      prompt(t('room.copyPrompt'), link)
     }
   }
 
   async function share() {
     try {
-      await navigator.share({ title: room.title || 'Roda room', text: 'Join me in this Roda room', url: link })
+      await navigator.share({ title: room.title || t('room.shareTitle'), text: t('room.shareText'), url: link })
     } catch {
       // Dismissed, or not allowed: the link and the QR code are still there.
     }
@@ -47,32 +49,32 @@ export function RoomHeader({ chat, room, hasPosts = false }: { chat: Chat; room:
             void chat.setTitle(room.id, title).then(() => setEditing(false))
           }}
         >
-          <input aria-label="Room title" data-testid="room-title-edit" value={title} maxLength={80} autoFocus onChange={(e) => setTitle(e.target.value)} />
-          <button type="submit">Save</button>
+          <input aria-label={t('room.titleLabel')} data-testid="room-title-edit" value={title} maxLength={80} autoFocus onChange={(e) => setTitle(e.target.value)} />
+          <button type="submit">{t('settings.save')}</button>
         </form>
       ) : (
-        <h2>
-          <span data-testid="room-title">{room.title || 'Untitled room'}</span>{' '}
-          <button className="link" onClick={() => setEditing(true)} aria-label="Rename room">
-            ✎
+        <h1>
+          <span data-testid="room-title">{room.title || t('room.untitled')}</span>{' '}
+          <button className="link" onClick={() => setEditing(true)} aria-label={t('room.rename')}>
+            <span aria-hidden="true">✎</span>
           </button>
-        </h2>
+        </h1>
       )}
       <div className="share">
-        <input readOnly aria-label="Room link" data-testid="room-link" data-link={link} value={link} onFocus={(e) => e.currentTarget.select()} />
-        <button onClick={() => void copy()}>{copied ? 'Copied' : 'Copy link'}</button>
+        <input readOnly aria-label={t('room.linkLabel')} data-testid="room-link" data-link={link} value={link} onFocus={(e) => e.currentTarget.select()} />
+        <button onClick={() => void copy()}>{copied ? t('room.copied') : t('room.copy')}</button>
         {canShare && (
           <button data-testid="share-native" onClick={() => void share()}>
-            Share…
+            {t('room.share')}
           </button>
         )}
       </div>
       <details className="share-qr" open={showQr} onToggle={(e) => setShowQr(e.currentTarget.open)}>
-        <summary data-testid="share-toggle">QR code: scan to join</summary>
+        <summary data-testid="share-toggle">{t('room.qrToggle')}</summary>
         <Suspense fallback={<div className="qr" aria-hidden="true" />}>
           <RoomQr link={link} />
         </Suspense>
-        <p className="muted small">Anyone with this link can read and write in the room. The secret is after the #, which is never sent to a server.</p>
+        <p className="muted small">{t('room.secretNote')}</p>
       </details>
       <NotifyToggle chat={chat} compact />
     </section>

@@ -6,6 +6,7 @@ import { makeRoomLink } from '../core/room/room-link.ts'
 import { navigate } from './use-hash.ts'
 import { useObservable } from './use-observable.ts'
 import { useUnread } from './Unread.tsx'
+import { useT } from './i18n/index.ts'
 
 export function roomHash(secret: Uint8Array, title: string): string {
   return new URL(makeRoomLink(location.href.split('#')[0]!, secret, title)).hash
@@ -16,6 +17,7 @@ export function RoomList({ chat }: { chat: Chat }) {
   const self = useObservable(chat.self)
   const unread = useUnread(chat, self?.publicKeyHex ?? '')
   const [title, setTitle] = useState('')
+  const { t } = useT()
 
   async function create(e: FormEvent) {
     e.preventDefault()
@@ -27,21 +29,21 @@ export function RoomList({ chat }: { chat: Chat }) {
   return (
     <main className="rooms pad">
       <form className="new-room" onSubmit={create}>
-        <label htmlFor="room-title">New room</label>
-        <input id="room-title" data-testid="room-title-input" value={title} maxLength={80} placeholder="Title (optional)" onChange={(e) => setTitle(e.target.value)} />
+        <label htmlFor="room-title">{t('rooms.newLabel')}</label>
+        <input id="room-title" data-testid="room-title-input" value={title} maxLength={80} placeholder={t('rooms.titlePlaceholder')} onChange={(e) => setTitle(e.target.value)} />
         <button data-testid="create-room" type="submit">
-          Create room
+          {t('rooms.create')}
         </button>
       </form>
-      <h2>Your rooms</h2>
-      {rooms && rooms.length === 0 && <p className="muted">No rooms yet. Create one, or open a room link someone shared with you.</p>}
+      <h1>{t('rooms.heading')}</h1>
+      {rooms && rooms.length === 0 && <p className="muted">{t('rooms.empty')}</p>}
       <ul className="room-list">
         {rooms?.map((r) => {
           const n = unread?.get(r.id) ?? 0
-          const name = r.title || `Room ${r.id.slice(0, 6)}`
+          const name = r.title || t('rooms.fallbackName', { id: r.id.slice(0, 6) })
           return (
             <li key={r.id} className={n > 0 ? 'has-unread' : undefined}>
-              <a data-testid="room-item" data-room-id={r.id} href={roomHash(r.secret, r.title)} aria-label={n > 0 ? `${name}, ${n} unread` : undefined}>
+              <a data-testid="room-item" data-room-id={r.id} href={roomHash(r.secret, r.title)} aria-label={n > 0 ? t('rooms.unreadLabel', { name, count: n }) : undefined}>
                 {name}
               </a>
               {/* Next to the link, not in it: the link's text stays the room's name. */}

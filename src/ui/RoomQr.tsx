@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { toCanvas } from 'qrcode'
+import { useT } from './i18n/index.ts'
 
 /**
  * The room link as a QR code, for the phones around the table: drawn on a canvas (dark on
@@ -8,6 +9,7 @@ import { toCanvas } from 'qrcode'
 export function RoomQr({ link }: { link: string }) {
   const canvas = useRef<HTMLCanvasElement>(null)
   const [failed, setFailed] = useState(false)
+  const { t } = useT()
 
   useEffect(() => {
     if (!canvas.current) return
@@ -19,8 +21,8 @@ export function RoomQr({ link }: { link: string }) {
 
   return (
     <>
-      <canvas ref={canvas} className="qr" data-testid="room-qr" data-link={link} role="img" aria-label="QR code of the room link" />
-      {failed && <p className="error small">This link is too long for a QR code: share it as text.</p>}
+      <canvas ref={canvas} className="qr" data-testid="room-qr" data-link={link} role="img" aria-label={t('room.qrLabel')} />
+      {failed && <p className="error small">{t('room.qrTooLong')}</p>}
     </>
   )
 }

@@ -4,6 +4,9 @@ import { getSetting, setSetting } from '../core/store/repo.ts'
 import { RELAYS_SETTING } from '../app-config.ts'
 import { useObservable } from './use-observable.ts'
 import { NotifyToggle } from './Unread.tsx'
+import { useT } from './i18n/index.ts'
+import { LanguagePicker } from './LanguagePicker.tsx'
+import { relayStatusText } from './status-text.ts'
 
 export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void }) {
   const self = useObservable(chat.self)!
@@ -12,6 +15,8 @@ export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void })
   const [name, setName] = useState(self.name)
   const [relays, setRelays] = useState('')
   const [saved, setSaved] = useState(false)
+  const tr = useT()
+  const { t } = tr
 
   useEffect(() => {
     void getSetting<string[]>(chat.db, RELAYS_SETTING).then((r) => setRelays((r ?? []).join('\n')))
@@ -27,31 +32,38 @@ export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void })
 
   const reasons = Object.entries(rejections)
   return (
-    <section className="settings pad" aria-label="Settings">
+    <section className="settings pad" id="settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">{t('settings.heading')}</h2>
+      <LanguagePicker chat={chat} id="settings-language" />
       <form onSubmit={save}>
-        <label htmlFor="rename">Display name</label>
+        <label htmlFor="rename">{t('settings.name')}</label>
         <input id="rename" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />
-        <label htmlFor="relays">Relays (one multiaddr per line; empty = the relay that served this app)</label>
+        <label htmlFor="relays">{t('settings.relays')}</label>
         <textarea id="relays" data-testid="relay-setting" rows={2} value={relays} onChange={(e) => setRelays(e.target.value)} placeholder="/dns4/relay.example.org/tcp/443/wss" />
-        <button type="submit">Save</button>
-        {saved && <p className="note">Saved. A changed relay is used after a reload.</p>}
+        <button type="submit">{t('settings.save')}</button>
+        {saved && (
+          <p className="note" role="status">
+            {t('settings.saved')}
+          </p>
+        )}
       </form>
-      <h3>Notifications</h3>
-      <p className="small muted">A notification when someone posts while Roda is in the background.</p>
+      <h3>{t('settings.notifications')}</h3>
+      <p className="small muted">{t('settings.notificationsHelp')}</p>
       <NotifyToggle chat={chat} />
-      <h3>Your key</h3>
+      <h3>{t('settings.key')}</h3>
       <p>
         <code className="key">{self.publicKeyHex}</code>
       </p>
-      <h3>Diagnostics</h3>
+      <h3>{t('settings.diagnostics')}</h3>
       <p className="small">
-        Relay: {status.relay ?? 'none'} ({status.state}){status.error ? ` — ${status.error}` : ''}
+        {t('settings.relay', { relay: status.relay ?? t('settings.relayNone'), state: relayStatusText(status, tr) })}
+        {status.error ? ` — ${status.error}` : ''}
       </p>
-      <p className="small">Peer id: {chat.network?.peerId ?? 'network not started'}</p>
-      <h4>Rejected messages</h4>
+      <p className="small">{t('settings.peerId', { id: chat.network?.peerId ?? t('settings.networkNotStarted') })}</p>
+      <h4>{t('settings.rejected')}</h4>
       {reasons.length === 0 ? (
         <p className="small muted" data-testid="rejections" data-total="0">
-          None so far.
+          {t('settings.rejectedNone')}
         </p>
       ) : (
         <ul className="small" data-testid="rejections" data-total={chat.rejections.total}>
@@ -62,7 +74,7 @@ export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void })
           ))}
         </ul>
       )}
-      <button onClick={onClose}>Close</button>
+      <button onClick={onClose}>{t('settings.close')}</button>
     </section>
   )
 }

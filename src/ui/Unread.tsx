@@ -3,6 +3,7 @@ import { useLiveQuery } from 'dexie-react-hooks'
 import type { Chat } from '../core/chat/chat.ts'
 import { getSetting, markRoomRead, unreadByRoom, unreadCount } from '../core/store/repo.ts'
 import { useVisible } from './use-visible.ts'
+import { useT } from './i18n/index.ts'
 import { disableNotifications, enableNotifications, listenForNotificationClicks, notificationPermission, notifyUnread, NOTIFY_SETTING } from './notifications.ts'
 
 const BASE_TITLE = document.title || 'Roda'
@@ -60,21 +61,22 @@ export function NotifyToggle({ chat, compact = false }: { chat: Chat; compact?: 
   const [permission, setPermission] = useState(notificationPermission)
   const enabled = useLiveQuery(() => getSetting<boolean>(chat.db, NOTIFY_SETTING), [chat])
   const on = permission === 'granted' && enabled === true
+  const { t } = useT()
 
-  if (permission === 'unsupported') return compact ? null : <p className="small muted">This browser cannot show notifications.</p>
-  if (permission === 'denied') return compact ? null : <p className="small muted">Notifications are blocked for this site in the browser&apos;s settings.</p>
+  if (permission === 'unsupported') return compact ? null : <p className="small muted">{t('notify.unsupported')}</p>
+  if (permission === 'denied') return compact ? null : <p className="small muted">{t('notify.blocked')}</p>
   if (compact && (on || enabled === false)) return null
 
   return on ? (
     <p className="small">
-      Notifications are on.{' '}
+      {t('notify.on')}{' '}
       <button type="button" className="link" data-testid="notify-toggle" data-state="on" onClick={() => void disableNotifications(chat)}>
-        Turn off
+        {t('notify.turnOff')}
       </button>
     </p>
   ) : (
     <button type="button" className={compact ? 'link small' : undefined} data-testid="notify-toggle" data-state="off" onClick={() => void enableNotifications(chat).then(setPermission)}>
-      🔔 Notify me of new posts
+      <span aria-hidden="true">🔔</span> {t('notify.turnOn')}
     </button>
   )
 }

@@ -2,6 +2,7 @@
 import { registerSW } from 'virtual:pwa-register'
 import { Observable } from '../core/observable.ts'
 import { useObservable } from './use-observable.ts'
+import { useT } from './i18n/index.ts'
 
 /** How often a long-open tab asks the server whether a new version exists. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000
@@ -56,12 +57,13 @@ function serviceWorkerUpdates(): ServiceWorkerUpdates {
 export function UpdatePrompt() {
   const updates = serviceWorkerUpdates()
   const needRefresh = useObservable(updates.needRefresh)
+  const { t } = useT()
   if (!needRefresh) return null
   return (
     <div className="update-prompt" role="status" data-testid="update-available">
-      <span>A new version of Roda is ready.</span>
+      <span>{t('update.ready')}</span>
       <button type="button" data-testid="update-reload" onClick={() => void updates.reload()}>
-        Reload
+        {t('update.reload')}
       </button>
     </div>
   )

@@ -4,6 +4,7 @@ import type { Chat } from '../core/chat/chat.ts'
 import { makeRoomLink } from '../core/room/room-link.ts'
 import { getSetting, latestUnread, setSetting } from '../core/store/repo.ts'
 import { navigate } from './use-hash.ts'
+import { translator } from './i18n/index.ts'
 
 /** Setting key: true once the user switched notifications on, false when they switched them off. */
 export const NOTIFY_SETTING = 'notify'
@@ -36,12 +37,13 @@ export async function notifyUnread(chat: Chat, roomId: string, count: number, se
   if (notificationPermission() !== 'granted' || (await getSetting<boolean>(chat.db, NOTIFY_SETTING)) !== true) return
   const [room, post] = await Promise.all([chat.db.rooms.get(roomId), latestUnread(chat.db, roomId, selfKey)])
   if (!room || !post) return
-  const roomTitle = room.title || 'Roda room'
+  const { t } = translator()
+  const roomTitle = room.title || t('room.shareTitle')
   const text = post.text.length > MAX_BODY ? `${post.text.slice(0, MAX_BODY - 1)}…` : post.text
   const hash = new URL(makeRoomLink(location.href.split('#')[0]!, room.secret, room.title)).hash
   await show({
-    title: count > 1 ? `${roomTitle}: ${count} new posts` : `${post.name} · ${roomTitle}`,
-    body: count > 1 ? `${post.name}: ${text}` : text,
+    title: count > 1 ? t('notify.manyTitle', { room: roomTitle, count }) : t('notify.oneTitle', { name: post.name, room: roomTitle }),
+    body: count > 1 ? t('notify.manyBody', { name: post.name, text }) : text,
     // One notification per room, replaced as more posts arrive.
     tag: `roda-room-${roomId}`,
     hash,

@@ -1,16 +1,17 @@
 import type { RelayStatus } from '../core/net/relay-link.ts'
+import type { Translator } from './i18n/index.ts'
 
-export function relayStatusText(s: RelayStatus): string {
+export function relayStatusText(s: RelayStatus, { t }: Translator): string {
   switch (s.state) {
     case 'online':
-      return 'Relay connected'
+      return t('status.online')
     case 'connecting':
-      return 'Connecting to relay…'
+      return t('status.connecting')
     case 'offline': {
       const secs = s.retryAt ? Math.max(0, Math.round((s.retryAt - Date.now()) / 1000)) : undefined
-      return secs !== undefined ? `Relay unreachable, retrying in ${secs}s` : 'Relay unreachable'
+      return secs !== undefined ? t('status.offlineRetry', { count: secs }) : t('status.offline')
     }
     case 'no-relay':
-      return 'No relay configured'
+      return t('status.noRelay')
   }
 }
