@@ -9,8 +9,10 @@ export type TimelineRow = Omit<PostRow, 'signed' | 'sig'>
 // history follows in the background.
 const FIRST_PAGE = 100
 const REST_AFTER_MS = 1_000
-// At most one notification per frame: a burst of 1,000 posts is a few dozen renders, not 1,000,
-// while a lone post is still shown at once (leading edge).
+// A post that arrives on its own is shown at once; posts that arrive in a burst (closer than
+// BURST_GAP_MS to the last notification) are gathered and shown together once per frame, so
+// 1,000 posts are a few dozen renders, not 1,000.
+const BURST_GAP_MS = 4
 const NOTIFY_EVERY_MS = 16
 
 function toRow({ signed: _s, sig: _g, ...row }: PostRow): TimelineRow {
@@ -26,7 +28,7 @@ function toRow({ signed: _s, sig: _g, ...row }: PostRow): TimelineRow {
 export class Timeline extends Observable<readonly TimelineRow[]> {
   private rows: TimelineRow[] = []
   private readonly byId = new Map<string, TimelineRow>()
-  private lastNotify = 0
+  private lastNotify = -Infinity
   private pending: ReturnType<typeof setTimeout> | undefined
   /** True once the whole history is in memory (the first page comes before it). */
   complete = false
@@ -96,14 +98,15 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
 
   private schedule(): void {
     if (this.pending) return
-    const wait = this.lastNotify + NOTIFY_EVERY_MS - Date.now()
-    if (wait <= 0) this.flush()
-    else this.pending = setTimeout(() => this.flush(), wait)
+    // Never synchronously: a listener may render (React does, in a microtask), and that must not
+    // run before the network work of the current task (sending our post, forwarding another's).
+    const since = performance.now() - this.lastNotify
+    this.pending = setTimeout(() => this.flush(), since >= BURST_GAP_MS ? 0 : NOTIFY_EVERY_MS - since)
   }
 
   private flush(): void {
     this.pending = undefined
-    this.lastNotify = Date.now()
+    this.lastNotify = performance.now()
     this.set(this.rows.slice())
   }
 }
