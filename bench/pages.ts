@@ -1,28 +1,7 @@
 import type { Page } from '@playwright/test'
-import { expect, type Device } from '../e2e/fixtures.ts'
-import { createRoom, onboard, roomId, waitForDirectPeer } from '../e2e/helpers.ts'
+import { expect } from '../e2e/fixtures.ts'
 
-export interface Pair {
-  a: Device
-  b: Device
-  link: string
-  room: string
-}
-
-export async function pairInRoom(newDevice: (name?: string, o?: { path?: string; goto?: boolean }) => Promise<Device>): Promise<Pair> {
-  const a = await newDevice('a')
-  await onboard(a.page, 'ana')
-  const link = await createRoom(a.page, 'bench')
-  const room = await roomId(a.page)
-  const b = await newDevice('b', { path: link })
-  await onboard(b.page, 'bia')
-  await waitForDirectPeer(a.page)
-  await waitForDirectPeer(b.page)
-  return { a, b, link, room }
-}
-
-/** Epoch milliseconds with sub-millisecond resolution, comparable across pages of one machine. */
-export const NOW = 'performance.timeOrigin + performance.now()'
+export { pairInRoom } from '../e2e/helpers.ts'
 
 /**
  * Records, in the page, when each message whose text starts with `prefix` is added to the DOM:

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect } from './fixtures.ts'
+import { expect, type Device } from './fixtures.ts'
 
 /** Onboards a device with a display name and returns its public key (64 hex). */
 export async function onboard(page: Page, name: string): Promise<string> {
@@ -59,4 +59,24 @@ export async function useRelay(page: Page, relay: string): Promise<void> {
   }, relay)
   await page.reload()
   await expect(page.getByTestId('relay-status')).toHaveAttribute('data-state', 'online', { timeout: 20_000 })
+}
+
+export interface Pair {
+  a: Device
+  b: Device
+  link: string
+  room: string
+}
+
+/** Two devices in one room: "ana" creates it, "bia" opens its link, both see a direct peer. */
+export async function pairInRoom(newDevice: (name?: string, o?: { path?: string; goto?: boolean }) => Promise<Device>, title = 'bench'): Promise<Pair> {
+  const a = await newDevice('a')
+  await onboard(a.page, 'ana')
+  const link = await createRoom(a.page, title)
+  const room = await roomId(a.page)
+  const b = await newDevice('b', { path: link })
+  await onboard(b.page, 'bia')
+  await waitForDirectPeer(a.page)
+  await waitForDirectPeer(b.page)
+  return { a, b, link, room }
 }

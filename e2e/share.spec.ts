@@ -3,7 +3,7 @@
 import jsQR from 'jsqr'
 import type { Locator, Page } from '@playwright/test'
 import { test, expect } from './fixtures.ts'
-import { createRoom, message, onboard, roomId, send, sendMany, waitForDirectPeer } from './helpers.ts'
+import { createRoom, message, onboard, pairInRoom, send, sendMany, waitForDirectPeer } from './helpers.ts'
 
 const PHONE = { width: 360, height: 740 }
 
@@ -96,14 +96,7 @@ test('the share button opens the system share sheet where the browser has one', 
 })
 
 test('posts from others that arrive elsewhere count as unread until the room is opened', async ({ newDevice }) => {
-  const a = await newDevice('a')
-  await onboard(a.page, 'ana')
-  const link = await createRoom(a.page, 'praça')
-  const room = await roomId(a.page)
-  const b = await newDevice('b', { path: link })
-  await onboard(b.page, 'bia')
-  await waitForDirectPeer(a.page)
-  await waitForDirectPeer(b.page)
+  const { a, b, room } = await pairInRoom(newDevice, 'praça')
 
   // Read while the room is open: nothing unread afterwards. B's own posts never count.
   await send(a.page, 'bem-vinda')

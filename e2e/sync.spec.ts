@@ -4,18 +4,12 @@ import '../scripts/polyfill.mjs'
 import type { Page } from '@playwright/test'
 import { createRelay, type Relay } from '../signaling-relay/src/index.ts'
 import { test, expect } from './fixtures.ts'
-import { createRoom, message, onboard, roomId, send, sendMany, texts, useRelay, waitForDirectPeer } from './helpers.ts'
+import { createRoom, message, onboard, pairInRoom, roomId, send, sendMany, texts, useRelay, waitForDirectPeer } from './helpers.ts'
 
 const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i))
 
 test('a late joiner receives the whole history, in the same order as everyone else', async ({ newDevice }) => {
-  const a = await newDevice('a')
-  await onboard(a.page, 'ana')
-  const link = await createRoom(a.page, 'big room')
-  const room = await roomId(a.page)
-  const b = await newDevice('b', { path: link })
-  await onboard(b.page, 'bia')
-  await waitForDirectPeer(a.page)
+  const { a, b, link, room } = await pairInRoom(newDevice, 'big room')
 
   // Interleaved writers, so the order really has to be merged.
   for (let round = 0; round < 4; round++) {

@@ -2,18 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, concatBytes, hexToBytes } from '../../src/core/bytes.ts'
 import { encodeVarint, FingerprintAccumulator, fingerprintOf } from '../../src/core/sync/fingerprint.ts'
+import { prng } from './prng.ts'
 
-// Deterministic pseudo-random bytes, so a failure reproduces.
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 function randomIds(count: number, seed: number): Uint8Array[] {
   const rand = prng(seed)

@@ -21,18 +21,8 @@ import {
   type Range,
 } from '../../src/core/sync/index.ts'
 import { simulateSync, type SimulationResult } from '../../src/core/sync/simulate.ts'
+import { prng } from './prng.ts'
 
-// Deterministic, so the figures below are the same on every run.
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const idOf = (n: number) => bytesToHex(sha256(utf8Encode(`post ${n}`)))
 // A chat-like history: lamports mostly rising, about three posts per lamport value.

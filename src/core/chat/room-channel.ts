@@ -67,6 +67,9 @@ export class RoomChannel implements SyncRoom {
   readonly peers = new Observable<RoomPeer[]>([])
   private net: Network | undefined
   private confirmTimer: ReturnType<typeof setTimeout> | undefined
+  /** Confirming syncs in a row that still moved posts (see onSynced). */
+  private followUps = 0
+  private lastPeerCount = 0
   private readonly hellos = new Map<string, { author: string; name: string }>()
   private helloTimer: ReturnType<typeof setInterval> | undefined
   private helloSoon: ReturnType<typeof setTimeout> | undefined
@@ -134,8 +137,6 @@ export class RoomChannel implements SyncRoom {
     const peerKey = this.hellos.get(result.peer)?.author
     void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey).then((rows) => this.timeline.upsert(rows))
   }
-
-  private followUps = 0
 
   private confirmSoon(): void {
     const net = this.net
@@ -254,11 +255,9 @@ export class RoomChannel implements SyncRoom {
     const list = this.net.peersOf(this.keys.topic).map((p) => ({ ...p, ...this.hellos.get(p.peerId) }))
     this.peers.set(list)
     // A newly subscribed peer has not heard who we are yet.
-    if (list.length > (this.lastPeerCount ?? 0)) this.sayHelloSoon()
+    if (list.length > this.lastPeerCount) this.sayHelloSoon()
     this.lastPeerCount = list.length
   }
-
-  private lastPeerCount: number | undefined
 
   private sayHelloSoon(): void {
     clearTimeout(this.helloSoon)
