@@ -13,16 +13,21 @@ export async function watchArrivals(page: Page, prefix: string): Promise<void> {
     w.__arrivals ??= {}
     const list: number[] = (w.__arrivals[p] = [])
     const seen = new Set<Element>()
-    new MutationObserver(() => {
-      const at = performance.timeOrigin + performance.now()
-      for (const el of document.querySelectorAll('[data-testid="message-text"]')) {
+    // Only what was added is looked at: the watcher must not slow the page it measures.
+    const found = (node: Node, at: number) => {
+      if (!(node instanceof Element)) return
+      const els = node.matches('[data-testid="message-text"]') ? [node] : node.querySelectorAll('[data-testid="message-text"]')
+      for (const el of els) {
         if (seen.has(el)) continue
         seen.add(el)
         const text = el.textContent ?? ''
         if (!text.startsWith(p)) continue
-        const sentAt = Number(text.split(':')[1])
-        list.push(at - sentAt)
+        list.push(at - Number(text.split(':')[1]))
       }
+    }
+    new MutationObserver((records) => {
+      const at = performance.timeOrigin + performance.now()
+      for (const r of records) for (const node of r.addedNodes) found(node, at)
     }).observe(document.body, { childList: true, subtree: true })
   }, prefix)
 }

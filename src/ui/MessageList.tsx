@@ -34,9 +34,13 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
     el.addEventListener('scroll', onScroll, { passive: true })
     return () => el.removeEventListener('scroll', onScroll)
   }, [scroller])
+  // In the next frame, not now: scrolling to the end needs the new layout, and asking for it
+  // here would lay the page out once more per post, before the browser does so for the frame.
   useLayoutEffect(() => {
     const el = scroller.current
-    if (el && atBottom.current) latest.current(el)
+    if (!el || !atBottom.current) return
+    const frame = requestAnimationFrame(() => latest.current(el))
+    return () => cancelAnimationFrame(frame)
   }, [count, scroller])
 }
 

@@ -4,7 +4,6 @@ import type { Chat } from '../core/chat/chat.ts'
 import { listRooms } from '../core/store/repo.ts'
 import { makeRoomLink } from '../core/room/room-link.ts'
 import { navigate } from './use-hash.ts'
-import { useObservable } from './use-observable.ts'
 import { useUnread } from './Unread.tsx'
 import { useT } from './i18n/index.ts'
 
@@ -14,8 +13,7 @@ export function roomHash(secret: Uint8Array, title: string): string {
 
 export function RoomList({ chat }: { chat: Chat }) {
   const rooms = useLiveQuery(() => listRooms(chat.db), [chat])
-  const self = useObservable(chat.self)
-  const unread = useUnread(chat, self?.publicKeyHex ?? '')
+  const unread = useUnread(chat)
   const [title, setTitle] = useState('')
   const { t } = useT()
 
@@ -39,7 +37,7 @@ export function RoomList({ chat }: { chat: Chat }) {
       {rooms && rooms.length === 0 && <p className="muted">{t('rooms.empty')}</p>}
       <ul className="room-list">
         {rooms?.map((r) => {
-          const n = unread?.get(r.id) ?? 0
+          const n = unread.get(r.id) ?? 0
           const name = r.title || t('rooms.fallbackName', { id: r.id.slice(0, 6) })
           return (
             <li key={r.id} className={n > 0 ? 'has-unread' : undefined}>

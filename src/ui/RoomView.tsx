@@ -17,7 +17,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const posts = useObservable(channel.timeline)
   const peers = useObservable(channel.peers)
   const self = useObservable(chat.self)!
-  useMarkRead(chat, roomId, self.publicKeyHex)
+  useMarkRead(chat, roomId)
 
   const labels = useMemo(() => {
     const authors = new Map<string, { key: string; name: string }>()

@@ -1,28 +1,24 @@
 import { useEffect, useRef, useState } from 'react'
 import { useLiveQuery } from 'dexie-react-hooks'
 import type { Chat } from '../core/chat/chat.ts'
-import { getSetting, markRoomRead, unreadByRoom, unreadCount } from '../core/store/repo.ts'
+import { getSetting } from '../core/store/repo.ts'
+import { useObservable } from './use-observable.ts'
 import { useVisible } from './use-visible.ts'
 import { useT } from './i18n/index.ts'
 import { disableNotifications, enableNotifications, listenForNotificationClicks, notificationPermission, notifyUnread, NOTIFY_SETTING } from './notifications.ts'
 
 const BASE_TITLE = document.title || 'Roda'
 
-/** Unread posts per room (rooms with none are absent), live from the database. */
-export function useUnread(chat: Chat, selfKey: string): Map<string, number> | undefined {
-  return useLiveQuery(() => unreadByRoom(chat.db, selfKey), [chat, selfKey])
+/** Unread posts per room (rooms with none are absent), following the database. */
+export function useUnread(chat: Chat): ReadonlyMap<string, number> {
+  useEffect(() => chat.unread.watch(), [chat])
+  return useObservable(chat.unread)
 }
 
 /** While the room is on screen in a visible tab, whatever arrives in it is read. */
-export function useMarkRead(chat: Chat, roomId: string, selfKey: string): void {
+export function useMarkRead(chat: Chat, roomId: string): void {
   const visible = useVisible()
-  const unread = useLiveQuery(async () => {
-    const room = await chat.db.rooms.get(roomId)
-    return room ? unreadCount(chat.db, room, selfKey) : 0
-  }, [chat, roomId, selfKey])
-  useEffect(() => {
-    if (visible && unread) void markRoomRead(chat.db, roomId)
-  }, [visible, unread, chat, roomId])
+  useEffect(() => (visible ? chat.unread.read(roomId) : undefined), [visible, chat, roomId])
 }
 
 /**
@@ -30,16 +26,15 @@ export function useMarkRead(chat: Chat, roomId: string, selfKey: string): void {
  * someone else arrives while the tab is hidden (if the user switched them on).
  */
 export function UnreadWatcher({ chat, selfKey }: { chat: Chat; selfKey: string }) {
-  const unread = useUnread(chat, selfKey)
-  const total = unread ? [...unread.values()].reduce((a, b) => a + b, 0) : 0
-  const previous = useRef<Map<string, number>>(undefined)
+  const unread = useUnread(chat)
+  const total = [...unread.values()].reduce((a, b) => a + b, 0)
+  const previous = useRef<ReadonlyMap<string, number>>(undefined)
 
   useEffect(() => {
     document.title = total > 0 ? `(${total}) ${BASE_TITLE}` : BASE_TITLE
   }, [total])
 
   useEffect(() => {
-    if (!unread) return
     const before = previous.current
     previous.current = unread
     // The first count is what was already waiting: nothing new to tell.

@@ -6,6 +6,7 @@ import { loadIdentityRow, renameSelf, saveIdentityRow, setRoomTitle, upsertRoom 
 import type { Network } from '../net/network.ts'
 import { MAX_NAME, MAX_TEXT } from '../wire/limits.ts'
 import type { RelayStatus } from '../net/relay-link.ts'
+import { UnreadCounts } from './unread.ts'
 import { PostWriter } from './post-writer.ts'
 import { loadEngine } from './engine-loader.ts'
 import { Rejections } from './rejections.ts'
@@ -39,6 +40,8 @@ export class Chat {
   readonly self: Observable<SelfView | undefined>
   readonly relayStatus = new Observable<RelayStatus>({ state: 'connecting' })
   readonly rejections = new Rejections()
+  /** Unread posts per room; follows the database while the UI watches it. */
+  readonly unread: UnreadCounts
   /** The latest completed sync sessions, newest last (diagnostics, benchmarks). */
   readonly syncLog: Array<SyncResult & { room: string; at: number }> = []
   private readonly rooms = new Map<string, RoomChannel>()
@@ -52,6 +55,7 @@ export class Chat {
     private me: Me | undefined,
   ) {
     this.self = new Observable(me ? view(me) : undefined)
+    this.unread = new UnreadCounts(db, () => this.self.value?.publicKeyHex)
     this.context = {
       db,
       me: () => this.requireMe(),

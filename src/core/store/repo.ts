@@ -64,9 +64,9 @@ export async function unreadCount(db: RodaDB, room: Pick<RoomRow, 'id' | 'lastRe
     .count()
 }
 
-/** Unread counts of every room that has any, by room id. */
-export async function unreadByRoom(db: RodaDB, selfKey: string): Promise<Map<string, number>> {
-  const rooms = await db.rooms.toArray()
+/** Unread counts of every room that has any, by room id (`skip`: a room known to be read). */
+export async function unreadByRoom(db: RodaDB, selfKey: string, skip?: string): Promise<Map<string, number>> {
+  const rooms = (await db.rooms.toArray()).filter((r) => r.id !== skip)
   const counts = await Promise.all(rooms.map(async (r) => [r.id, await unreadCount(db, r, selfKey)] as const))
   return new Map(counts.filter(([, n]) => n > 0))
 }
