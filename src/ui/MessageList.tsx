@@ -44,20 +44,43 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
   }, [count, scroller])
 }
 
+// The full list is drawn in blocks of this many posts, each redrawn only when one of its own
+// posts changed: a new post redraws the last block, not the whole room.
+const BLOCK_SIZE = 50
+
 function FullList({ posts, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLOListElement>(null)
   const { t } = useT()
   useStickToBottom(scroller, posts.length, (el) => el.scrollTo({ top: el.scrollHeight }))
+  const blocks = []
+  for (let from = 0; from < posts.length; from += BLOCK_SIZE) {
+    blocks.push(<Block key={from} posts={posts} from={from} to={Math.min(from + BLOCK_SIZE, posts.length)} labels={labels} selfKey={selfKey} />)
+  }
   // Not a live region (every receipt change would be read out): RoomView announces new posts.
   // Focusable, so the history scrolls with the keyboard.
   return (
     <ol className="messages" aria-label={t('messages.label')} tabIndex={0} ref={scroller}>
-      {posts.map((p) => (
-        <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
-      ))}
+      {blocks}
     </ol>
   )
 }
+
+interface BlockProps extends ListProps {
+  from: number
+  to: number
+}
+
+const Block = memo(
+  function BlockRows({ posts, from, to, labels, selfKey }: BlockProps) {
+    return posts.slice(from, to).map((p) => <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />)
+  },
+  (a, b) => {
+    if (a.from !== b.from || a.to !== b.to || a.labels !== b.labels || a.selfKey !== b.selfKey) return false
+    // Rows are immutable: a changed post (a receipt, say) is a new object.
+    for (let i = a.from; i < a.to; i++) if (a.posts[i] !== b.posts[i]) return false
+    return true
+  },
+)
 
 function VirtualList({ posts, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLDivElement>(null)

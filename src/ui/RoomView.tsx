@@ -19,14 +19,15 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const self = useObservable(chat.self)!
   useMarkRead(chat, roomId)
 
-  const labels = useMemo(() => {
-    const authors = new Map<string, { key: string; name: string }>()
-    const add = (key: string, name: string) => authors.set(`${key}:${name}`, { key, name })
-    add(self.publicKeyHex, self.name)
-    for (const p of posts) add(p.author, p.name)
-    for (const p of peers) if (p.author && p.name) add(p.author, p.name)
-    return authorLabels(authors.values())
+  // Every author:name pair in the room, as one string (names have no control characters): the labels (and every row drawn with
+  // them) change only when it does, not with every post.
+  const authors = useMemo(() => {
+    const pairs = new Set<string>([`${self.publicKeyHex}:${self.name}`])
+    for (const p of posts) pairs.add(`${p.author}:${p.name}`)
+    for (const p of peers) if (p.author && p.name) pairs.add(`${p.author}:${p.name}`)
+    return [...pairs].join('\n')
   }, [posts, peers, self])
+  const labels = useMemo(() => authorLabels(authors.split('\n').map(splitAuthor)), [authors])
   const announcer = useNewPostAnnouncer(posts, labels, self.publicKeyHex)
 
   if (!room) return null
@@ -41,6 +42,12 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   )
 }
 
+/** `key:name` back to its parts (a hex key has no colon; a name may). */
+function splitAuthor(pair: string): { key: string; name: string } {
+  const at = pair.indexOf(':')
+  return { key: pair.slice(0, at), name: pair.slice(at + 1) }
+}
+
 /**
  * One polite announcement when posts from others arrive while the room is open: the post
  * itself, or how many came at once. History already there on opening, one's own posts and
@@ -51,11 +58,13 @@ function useNewPostAnnouncer(posts: readonly TimelineRow[], labels: Map<string, 
   const seen = useRef<Set<string>>(undefined)
   const { t } = useT()
   useEffect(() => {
-    const before = seen.current
-    seen.current = new Set(posts.map((p) => p.id))
+    const first = seen.current === undefined || (seen.current.size === 0 && posts.length > 1)
+    const known = (seen.current ??= new Set())
+    const added = posts.filter((p) => !known.has(p.id))
+    for (const p of added) known.add(p.id)
     // The first non-empty list is the history the room opened with.
-    if (!before || (before.size === 0 && posts.length > 1)) return
-    const fresh = posts.filter((p) => !before.has(p.id) && p.author !== selfKey)
+    if (first) return
+    const fresh = added.filter((p) => p.author !== selfKey)
     if (!region.current || fresh.length === 0) return
     const last = fresh[fresh.length - 1]!
     region.current.textContent =

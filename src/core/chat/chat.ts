@@ -56,10 +56,18 @@ export class Chat {
   ) {
     this.self = new Observable(me ? view(me) : undefined)
     this.unread = new UnreadCounts(db, () => this.self.value?.publicKeyHex)
+    const writer = new PostWriter(db)
+    // A tab being closed or hidden (a phone switching apps) writes what it still holds.
+    if (typeof document !== 'undefined') {
+      addEventListener('pagehide', () => void writer.flush())
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') void writer.flush()
+      })
+    }
     this.context = {
       db,
       me: () => this.requireMe(),
-      writer: new PostWriter(db),
+      writer,
       rejections: this.rejections,
       synced: (room, result) => {
         this.syncLog.push({ ...result, room, at: Date.now() })
@@ -71,6 +79,11 @@ export class Chat {
   static async load(db: RodaDB): Promise<Chat> {
     const row = await loadIdentityRow(db)
     return new Chat(db, row ? { publicKey: row.publicKey, secretKey: row.secretKey, name: row.name } : undefined)
+  }
+
+  /** Resolves once every post verified or written so far is in the database. */
+  stored(): Promise<void> {
+    return this.context.writer.flush()
   }
 
   /** First run: make this device's key pair. The secret key stays in IndexedDB. */

@@ -2,25 +2,73 @@ import type { PostRow, RodaDB } from '../store/db.ts'
 import { putPosts } from '../store/repo.ts'
 
 /**
- * Collects verified posts and writes them in one IndexedDB transaction per burst: one
+ * How long a post received from the network may wait to be written with the ones after it. It
+ * is already verified, indexed and on screen, and its author and other members still hold it,
+ * so a tab closed in this window loses nothing that sync does not bring back; meanwhile a busy
+ * room costs one IndexedDB transaction per few posts instead of one per post (each one costs a
+ * millisecond or more of the page's main thread).
+ */
+export const RECEIVED_WRITE_DELAY_MS = 50
+
+/**
+ * Collects verified posts and writes them in one IndexedDB transaction per batch: one
  * transaction per post costs far more than the post itself when many arrive at once.
  */
 export class PostWriter {
   private queue: PostRow[] = []
-  private flushing: Promise<void> | undefined
+  private batch: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private due = Infinity
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(private readonly db: RodaDB) {}
 
-  add(row: PostRow): Promise<void> {
+  /**
+   * Queues a row; resolves once it is stored. `delay`: how long it may wait for company (our
+   * own posts are written in the next task, see RECEIVED_WRITE_DELAY_MS for the others).
+   */
+  add(row: PostRow, delay = 0): Promise<void> {
     this.queue.push(row)
-    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => this.flush())
-    return this.flushing
+    this.batch ??= deferred()
+    const due = performance.now() + delay
+    if (due < this.due) {
+      clearTimeout(this.timer)
+      this.due = due
+      this.timer = setTimeout(() => void this.flush(), delay)
+    }
+    return this.batch.done
   }
 
-  private async flush(): Promise<void> {
+  /**
+   * Writes whatever is queued now and waits until everything added so far is stored (before
+   * reading posts back, and when the page is hidden). Never throws: failures go to `add`'s caller.
+   */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.due = Infinity
     const rows = this.queue
+    const batch = this.batch
     this.queue = []
-    this.flushing = undefined
-    await putPosts(this.db, rows)
+    this.batch = undefined
+    if (batch) {
+      // One batch after the other, so "flushed" means every earlier batch too.
+      const write = this.writing.then(() => putPosts(this.db, rows))
+      write.then(batch.resolve, batch.reject)
+      this.writing = write.catch(() => {})
+    }
+    await this.writing
   }
+}
+
+function deferred() {
+  let resolve!: () => void
+  let reject!: (e: unknown) => void
+  const done = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // A failed batch is reported to whoever awaits it; nobody awaiting is not a crash.
+  done.catch(() => {})
+  return { done, resolve, reject }
 }

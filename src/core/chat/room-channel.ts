@@ -10,7 +10,7 @@ import type { SyncResult, SyncRoom } from '../net/sync-protocol.ts'
 import type { VerifiedHello, VerifiedPost } from '../wire/validate.ts'
 import { loadEngine, type Engine } from './engine-loader.ts'
 import type { Network, Verdict } from '../net/network.ts'
-import type { PostWriter } from './post-writer.ts'
+import { RECEIVED_WRITE_DELAY_MS, type PostWriter } from './post-writer.ts'
 import { Timeline } from './timeline.ts'
 import type { Rejections } from './rejections.ts'
 
@@ -113,6 +113,8 @@ export class RoomChannel implements SyncRoom {
   /** Sync: the stored posts with these ids, sealed as frames exactly as they are gossiped. */
   async frames(ids: string[]): Promise<Uint8Array[]> {
     await this.ready
+    // A post is offered as soon as it is indexed; it may still be waiting to be written.
+    await this.ctx.writer.flush()
     const rows = await postsByIds(this.ctx.db, ids)
     return rows.map((r) => this.engine.sealFrame(this.keys, this.engine.encodeEnvelope(r.signed, r.sig)))
   }
@@ -228,7 +230,7 @@ export class RoomChannel implements SyncRoom {
     this.lamport = Math.max(this.lamport, p.lamport)
     const row = postRow(p, this.id)
     this.timeline.upsert([row])
-    void this.ctx.writer.add(row)
+    void this.ctx.writer.add(row, RECEIVED_WRITE_DELAY_MS)
   }
 
   private acceptHello(h: VerifiedHello): void {
