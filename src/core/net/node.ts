@@ -62,6 +62,15 @@ export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2
         // Every phone on one Wi-Fi (and every test tab) shares an IP address; the default
         // colocation penalty would make peers ignore each other past a handful of devices.
         scoreParams: { IPColocationFactorWeight: 0 },
+        // A room is small and its members connect to each other directly, so the author's own
+        // publish (flood publish: to every member it is connected to) already reaches nearly
+        // everyone first-hand; the mesh is the fallback. A mesh of 6 made every tab receive
+        // each post about six times over in a room of ten; 3 keeps two spare paths.
+        D: 3,
+        Dlo: 2,
+        Dhi: 5,
+        Dscore: 2,
+        Dout: 1,
       }),
     },
   })

@@ -1,12 +1,15 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { PeerId } from '@libp2p/interface'
+import type { Connection, PeerId } from '@libp2p/interface'
 import type { RodaLibp2p } from './node.ts'
 
 export type ConnectionKind = 'direct' | 'relayed'
 
 const ATTEMPT_TIMEOUT_MS = 10_000
 const ATTEMPTS = 3
+// How long a relay circuit stays after a direct connection to the same peer opened: long enough
+// for the WebRTC signalling that ran over it to finish cleanly.
+const CIRCUIT_GRACE_MS = 2_000
 
 /** direct: a WebRTC (unlimited) connection is open; relayed: only the relay's limited circuit. */
 export function connectionKind(node: RodaLibp2p, peer: PeerId): ConnectionKind | undefined {
@@ -33,6 +36,27 @@ export class PeerDialer {
 
   stop(): void {
     this.stopped = true
+    this.node.removeEventListener('connection:open', this.onOpen)
+  }
+
+  /**
+   * Once a direct connection to a peer is open, the relay circuit to it has done its job (it
+   * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
+   * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
+   */
+  closeCircuitsOnceDirect(): void {
+    this.node.addEventListener('connection:open', this.onOpen)
+  }
+
+  private readonly onOpen = (e: CustomEvent<Connection>): void => {
+    const direct = e.detail
+    if (direct.limits != null) return
+    setTimeout(() => {
+      if (direct.status !== 'open') return
+      for (const c of this.node.getConnections(direct.remotePeer)) {
+        if (c.limits != null && c.status === 'open') void c.close().catch((err: Error) => c.abort(err))
+      }
+    }, CIRCUIT_GRACE_MS)
   }
 
   dial(peer: string): Promise<void> {
