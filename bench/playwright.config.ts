@@ -10,5 +10,8 @@ export default defineConfig({
   timeout: 15 * 60_000,
   expect: { timeout: 120_000 },
   reporter: 'list',
+  // No Playwright trace or screenshots: a trace records a screencast of every page, and
+  // capturing and encoding every frame of every device took more CPU than Roda did.
+  use: { ...base.use, trace: 'off', screenshot: 'off', video: 'off' },
   outputDir: '../test-results/bench',
 })
