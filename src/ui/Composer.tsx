@@ -1,7 +1,8 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react'
+import { memo, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useT } from './i18n/index.ts'
 
-export function Composer({ onSend }: { onSend: (text: string) => Promise<void> }) {
+// Memoised: the room view redraws for every post; this does not need to.
+export const Composer = memo(function ComposerForm({ onSend }: { onSend: (text: string) => Promise<void> }) {
   const [text, setText] = useState('')
   const [error, setError] = useState<string>()
   const { t } = useT()
@@ -37,4 +38,4 @@ export function Composer({ onSend }: { onSend: (text: string) => Promise<void> }
       {error && <p role="alert" className="error">{error}</p>}
     </form>
   )
-}
+})

@@ -1,7 +1,9 @@
+import { memo } from 'react'
 import type { RoomPeer } from '../core/chat/room-channel.ts'
 import { useT } from './i18n/index.ts'
 
-export function PeerList({ peers, labels }: { peers: RoomPeer[]; labels: Map<string, string> }) {
+// Memoised: the room view redraws for every post; this does not need to.
+export const PeerList = memo(function PeerListSection({ peers, labels }: { peers: RoomPeer[]; labels: Map<string, string> }) {
   const { t } = useT()
   return (
     <section className="peers" aria-label={t('peers.label')}>
@@ -21,4 +23,4 @@ export function PeerList({ peers, labels }: { peers: RoomPeer[]; labels: Map<str
       )}
     </section>
   )
-}
+})

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react'
+import { memo, lazy, Suspense, useState } from 'react'
 import type { Chat } from '../core/chat/chat.ts'
 import type { RoomRow } from '../core/store/db.ts'
 import { makeRoomLink } from '../core/room/room-link.ts'
@@ -13,7 +13,8 @@ const RoomQr = lazy(() => import('./RoomQr.tsx').then((m) => ({ default: m.RoomQ
  * no posts (when people are still joining) and closed otherwise, so it never eats a phone's
  * screen; the canvas (`room-qr`) is in the page either way, `share-toggle` opens and closes it.
  */
-export function RoomHeader({ chat, room, hasPosts = false }: { chat: Chat; room: RoomRow; hasPosts?: boolean }) {
+// Memoised: the room view redraws for every post; this does not need to.
+export const RoomHeader = memo(function RoomHeaderBar({ chat, room, hasPosts = false }: { chat: Chat; room: RoomRow; hasPosts?: boolean }) {
   const link = makeRoomLink(location.href.split('#')[0]!, room.secret, room.title)
   const [showQr, setShowQr] = useState(!hasPosts)
   const canShare = typeof navigator.share === 'function'
@@ -79,4 +80,4 @@ export function RoomHeader({ chat, room, hasPosts = false }: { chat: Chat; room:
       <NotifyToggle chat={chat} compact />
     </section>
   )
-}
+})

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useEffect, useMemo, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import type { Chat } from '../core/chat/chat.ts'
 import type { TimelineRow } from '../core/chat/timeline.ts'
 import { useT } from './i18n/index.ts'
@@ -29,6 +29,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   }, [posts, peers, self])
   const labels = useMemo(() => authorLabels(authors.split('\n').map(splitAuthor)), [authors])
   const announcer = useNewPostAnnouncer(posts, labels, self.publicKeyHex)
+  const send = useCallback(async (text: string) => void (await chat.send(roomId, text)), [chat, roomId])
 
   if (!room) return null
   return (
@@ -37,7 +38,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
       <PeerList peers={peers} labels={labels} />
       <MessageList posts={posts} labels={labels} selfKey={self.publicKeyHex} />
       <p className="sr-only" role="status" aria-atomic="true" ref={announcer} />
-      <Composer onSend={(text) => chat.send(roomId, text)} />
+      <Composer onSend={send} />
     </main>
   )
 }
