@@ -19,14 +19,15 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const self = useObservable(chat.self)!
   useMarkRead(chat, roomId)
 
-  // Every author:name pair in the room, as one string (names have no control characters): the labels (and every row drawn with
-  // them) change only when it does, not with every post.
+  const postAuthors = useObservable(channel.timeline.authors)
+  // Every author:name pair in the room, one per line (names have no control characters): the
+  // labels, and every row drawn with them, change only when it does, not with every post.
   const authors = useMemo(() => {
     const pairs = new Set<string>([`${self.publicKeyHex}:${self.name}`])
-    for (const p of posts) pairs.add(`${p.author}:${p.name}`)
+    if (postAuthors) for (const pair of postAuthors.split('\n')) pairs.add(pair)
     for (const p of peers) if (p.author && p.name) pairs.add(`${p.author}:${p.name}`)
     return [...pairs].join('\n')
-  }, [posts, peers, self])
+  }, [postAuthors, peers, self])
   const labels = useMemo(() => authorLabels(authors.split('\n').map(splitAuthor)), [authors])
   const announcer = useNewPostAnnouncer(posts, labels, self.publicKeyHex)
   const send = useCallback(async (text: string) => void (await chat.send(roomId, text)), [chat, roomId])

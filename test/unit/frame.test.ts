@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import { identityFromSecret, type Identity } from '../../src/core/identity/identity.ts'
 import { deriveRoomKeys, generateRoomSecret, type RoomKeys } from '../../src/core/room/room-keys.ts'
-import { encodeEnvelope, frameMessageId, MAX_FRAME_BYTES, MIN_FRAME_BYTES, openFrame, sealFrame, signPayload } from '../../src/core/wire/index.ts'
+import { encodeEnvelope, frameMessageId, MAX_FRAME_BYTES, MIN_FRAME_BYTES, OpenedFrames, openFrame, sealFrame, signPayload } from '../../src/core/wire/index.ts'
 import vectors from './vectors/wire-v1.json'
 
 const keys: RoomKeys = deriveRoomKeys(hexToBytes(vectors.room.secret))
@@ -122,5 +122,39 @@ describe('frameMessageId', () => {
       expect(() => frameMessageId(keys, input as Uint8Array)).not.toThrow()
       expect(frameMessageId(keys, input as Uint8Array)).toHaveLength(32)
     }
+  })
+})
+
+describe('OpenedFrames', () => {
+  it('gives the same message id as opening afresh, and hands the envelope to validation once', () => {
+    const opened = new OpenedFrames()
+    const frame = sealFrame(keys, envelope)
+    expect(bytesToHex(frameMessageId(keys, frame, opened))).toBe(bytesToHex(frameMessageId(keys, frame)))
+    expect(opened.take(frame)).toEqual(envelope)
+    expect(opened.take(frame)).toBeUndefined()
+  })
+
+  it('keeps per bytes object: an equal copy is opened on its own', () => {
+    const opened = new OpenedFrames()
+    const frame = sealFrame(keys, envelope)
+    opened.open(keys, frame)
+    expect(opened.take(frame.slice())).toBeUndefined()
+  })
+
+  it('hands nothing over for a frame that did not open', () => {
+    const opened = new OpenedFrames()
+    const frame = sealFrame(keys, envelope)
+    frame[30]! ^= 1
+    expect(bytesToHex(frameMessageId(keys, frame, opened))).toBe(bytesToHex(sha256(frame)))
+    expect(opened.take(frame)).toBeUndefined()
+  })
+
+  it('knows what a frame it sealed holds without decrypting it', () => {
+    const opened = new OpenedFrames()
+    const frame = sealFrame(keys, envelope)
+    opened.sealed(frame, envelope)
+    const other = deriveRoomKeys(generateRoomSecret())
+    // Asked with keys that could not open it, the id is still the envelope's: nothing was decrypted.
+    expect(bytesToHex(frameMessageId(other, frame, opened))).toBe(bytesToHex(sha256(envelope)))
   })
 })

@@ -193,7 +193,7 @@ export class RoomChannel implements SyncRoom {
 
   private join(net: Network): void {
     net.joinRoom(this.keys, {
-      validate: (frame) => this.accept(frame),
+      validate: (frame, envelope) => this.accept(frame, envelope),
       onPeersChanged: () => this.refreshPeers(),
       sync: this,
       onSynced: (r) => this.onSynced(r),
@@ -211,10 +211,14 @@ export class RoomChannel implements SyncRoom {
     this.peers.set([])
   }
 
-  /** The edge: every frame from the network passes here, and only verified posts go further. */
-  async accept(frame: Uint8Array): Promise<Verdict> {
+  /**
+   * The edge: every frame from the network passes here, and only verified posts go further.
+   * `envelope`: the frame's contents when the network layer already opened it.
+   */
+  async accept(frame: Uint8Array, envelope?: Uint8Array): Promise<Verdict> {
     await this.ready
-    const result = await this.engine.validateFrame(frame, { keys: this.keys, now: Date.now(), isStored: (id) => this.index.has(id) })
+    const ctx = { keys: this.keys, now: Date.now(), isStored: (id: string) => this.index.has(id) }
+    const result = await (envelope ? this.engine.validateEnvelope(envelope, ctx) : this.engine.validateFrame(frame, ctx))
     if (!result.ok) {
       this.ctx.rejections.count(result.error)
       return result.error === 'replay' ? 'ignore' : 'reject'
@@ -248,7 +252,7 @@ export class RoomChannel implements SyncRoom {
   private async publish(envelope: Uint8Array): Promise<void> {
     const net = this.net
     if (!net) return
-    await net.publish(this.keys.topic, this.engine.sealFrame(this.keys, envelope)).catch(() => 0)
+    await net.publish(this.keys.topic, this.engine.sealFrame(this.keys, envelope), envelope).catch(() => 0)
     this.confirmSoon()
   }
 

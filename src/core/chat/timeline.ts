@@ -28,6 +28,14 @@ function toRow({ signed: _s, sig: _g, ...row }: PostRow): TimelineRow {
 export class Timeline extends Observable<readonly TimelineRow[]> {
   private rows: TimelineRow[] = []
   private readonly byId = new Map<string, TimelineRow>()
+  private readonly pairs = new Set<string>()
+  private authorsChanged = false
+  /**
+   * Every distinct `author:name` pair that wrote in the room, one per line, in order of first
+   * appearance: labels (fingerprints where names clash) need it, and it changes far less often
+   * than the posts, so it is kept here rather than recomputed from every post on every change.
+   */
+  readonly authors = new Observable<string>('')
   private lastNotify = -Infinity
   private pending: ReturnType<typeof setTimeout> | undefined
   /** True once the whole history is in memory (the first page comes before it). */
@@ -72,6 +80,11 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
       const last = this.rows[this.rows.length - 1]
       if (last && comparePosts(last, row) > 0) appendOnly = false
       this.rows.push(row)
+      const pair = `${row.author}:${row.name}`
+      if (!this.pairs.has(pair)) {
+        this.pairs.add(pair)
+        this.authorsChanged = true
+      }
     }
     if (!changed) return
     if (!appendOnly) this.rows.sort(comparePosts)
@@ -107,6 +120,11 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
   private flush(): void {
     this.pending = undefined
     this.lastNotify = performance.now()
+    // Both in one task, so a view reading both draws once.
+    if (this.authorsChanged) {
+      this.authorsChanged = false
+      this.authors.set([...this.pairs].join('\n'))
+    }
     this.set(this.rows.slice())
   }
 }

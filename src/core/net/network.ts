@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { PeerId } from '@libp2p/interface'
 import { bytesToHex } from '../bytes.ts'
 import type { RoomKeys } from '../room/room-keys.ts'
-import { frameMessageId } from '../wire/frame.ts'
+import { frameMessageId, OpenedFrames } from '../wire/frame.ts'
 import { createBrowserNode, type RodaLibp2p } from './node.ts'
 import { RelayLink, type Introduction, type RelayStatus } from './relay-link.ts'
 import { connectionKind, PeerDialer, type ConnectionKind } from './peer-dialer.ts'
@@ -14,8 +14,11 @@ import { SyncScheduler, type SyncTarget } from './sync-scheduler.ts'
 export type Verdict = 'accept' | 'reject' | 'ignore'
 
 export interface RoomHandlers {
-  /** Full validation of a received frame; the only way anything from the network gets in. */
-  validate(frame: Uint8Array): Promise<Verdict>
+  /**
+   * Full validation of a received frame; the only way anything from the network gets in.
+   * `envelope`: the frame already opened (for its message id), so it is not decrypted twice.
+   */
+  validate(frame: Uint8Array, envelope?: Uint8Array): Promise<Verdict>
   /** The set of peers in the room, or how they are connected, may have changed. */
   onPeersChanged(): void
   /** The room's side of history sync. */
@@ -59,6 +62,7 @@ export class Network {
     readonly node: RodaLibp2p,
     relays: string[],
     private readonly keysByTopic: Map<string, RoomKeys>,
+    private readonly opened: OpenedFrames,
   ) {
     this.relay = new RelayLink(node, relays, (i) => this.introduced(i))
     this.dialer = new PeerDialer(node, () => this.relay.address)
@@ -86,15 +90,16 @@ export class Network {
 
   static async start(config: NetworkConfig): Promise<Network> {
     const keysByTopic = new Map<string, RoomKeys>()
+    const opened = new OpenedFrames()
     const node = await createBrowserNode({
       relays: config.relays,
       iceServers: config.iceServers,
       messageId: (msg) => {
         const keys = keysByTopic.get(msg.topic)
-        return keys ? frameMessageId(keys, msg.data) : sha256(msg.data)
+        return keys ? frameMessageId(keys, msg.data, opened) : sha256(msg.data)
       },
     })
-    const net = new Network(node, config.relays, keysByTopic)
+    const net = new Network(node, config.relays, keysByTopic, opened)
     await net.sync.start()
     net.relay.start()
     return net
@@ -115,7 +120,7 @@ export class Network {
     this.byNs.set(bytesToHex(keys.rendezvousNs), keys.topic)
     this.keysByTopic.set(keys.topic, keys)
     const pubsub = this.node.services.pubsub
-    pubsub.topicValidators.set(keys.topic, async (_peer, msg) => VERDICT[await handlers.validate(msg.data)])
+    pubsub.topicValidators.set(keys.topic, async (_peer, msg) => VERDICT[await handlers.validate(msg.data, this.opened.take(msg.data))])
     pubsub.subscribe(keys.topic)
     this.relay.join(keys.rendezvousNs)
   }
@@ -129,8 +134,12 @@ export class Network {
     this.relay.leave(keys.rendezvousNs)
   }
 
-  /** Publishes a frame; resolves to the number of peers it was sent to. */
-  async publish(topic: string, frame: Uint8Array): Promise<number> {
+  /**
+   * Publishes a frame; resolves to the number of peers it was sent to. `envelope`: what the
+   * frame seals, when the caller has it (its message id then needs no decryption).
+   */
+  async publish(topic: string, frame: Uint8Array, envelope?: Uint8Array): Promise<number> {
+    if (envelope) this.opened.sealed(frame, envelope)
     const result = await this.node.services.pubsub.publish(topic, frame)
     return result.recipients.length
   }

@@ -45,12 +45,43 @@ export function openFrame(keys: RoomKeys, frame: Uint8Array): Result<Uint8Array,
  * "already seen". sha256 of the frame itself when it does not open. gossipsub calls this on
  * every message before validation, so it never throws.
  */
-export function frameMessageId(keys: RoomKeys, frame: Uint8Array): Uint8Array {
+export function frameMessageId(keys: RoomKeys, frame: Uint8Array, opened?: OpenedFrames): Uint8Array {
   try {
-    const opened = openFrame(keys, frame)
-    return sha256(opened.ok ? opened.value : frame)
+    const result = opened ? opened.open(keys, frame) : openFrame(keys, frame)
+    return sha256(result.ok ? result.value : frame)
   } catch {
     // Only reachable if `frame` is not bytes at all; any constant id will do for garbage.
     return sha256(new Uint8Array(0))
+  }
+}
+
+/**
+ * Frames opened once and kept with the very bytes object they came from. gossipsub asks for a
+ * message's id (which needs the frame opened) and then hands the same object to the validator,
+ * and a post we seal is asked for its id as we publish it: with this, no frame is decrypted
+ * twice. Held weakly, so a frame nobody references any more is forgotten.
+ */
+export class OpenedFrames {
+  private readonly byFrame = new WeakMap<Uint8Array, ReturnType<typeof openFrame>>()
+
+  open(keys: RoomKeys, frame: Uint8Array): ReturnType<typeof openFrame> {
+    let result = this.byFrame.get(frame)
+    if (!result) {
+      result = openFrame(keys, frame)
+      this.byFrame.set(frame, result)
+    }
+    return result
+  }
+
+  /** A frame we sealed ourselves: its envelope is known without decrypting. */
+  sealed(frame: Uint8Array, envelope: Uint8Array): void {
+    this.byFrame.set(frame, ok(envelope))
+  }
+
+  /** The envelope already opened from this frame, if any (once: validation takes it). */
+  take(frame: Uint8Array): Uint8Array | undefined {
+    const result = this.byFrame.get(frame)
+    this.byFrame.delete(frame)
+    return result?.ok ? result.value : undefined
   }
 }
