@@ -15,6 +15,8 @@ async function setup() {
   const db = openDatabase(`unread-${++n}`)
   opened.push(db)
   for (const id of ['r1', 'r2']) await upsertRoom(db, { id, secret: new Uint8Array(32), title: id })
+  // A post counts if received after the room was joined; markers have millisecond resolution.
+  await new Promise((r) => setTimeout(r, 5))
   const unread = new UnreadCounts(db, () => ME)
   return { db, unread }
 }
