@@ -47,7 +47,10 @@ function announce(env: Env): string[] | undefined {
   return list
 }
 
-/** RELAY_HOST, RELAY_PORT, RELAY_MAX_RESERVATIONS, RELAY_MAX_CONNECTIONS, RELAY_ANNOUNCE, RELAY_INBOUND_CONNECTION_THRESHOLD. */
+/**
+ * RELAY_HOST, RELAY_PORT, RELAY_MAX_RESERVATIONS, RELAY_MAX_CONNECTIONS, RELAY_ANNOUNCE,
+ * RELAY_INBOUND_CONNECTION_THRESHOLD, RELAY_MAX_PENDING_CONNECTIONS.
+ */
 export function optionsFromEnv(env: Env = process.env): RelayOptions {
   const options: RelayOptions = {
     host: host(env) ?? '127.0.0.1',
@@ -59,6 +62,8 @@ export function optionsFromEnv(env: Env = process.env): RelayOptions {
   if (maxConnections != null) options.maxConnections = maxConnections
   const threshold = integer(env, 'RELAY_INBOUND_CONNECTION_THRESHOLD', 1, 1_000_000)
   if (threshold != null) options.inboundConnectionThreshold = threshold
+  const pending = integer(env, 'RELAY_MAX_PENDING_CONNECTIONS', 1, 1_000_000)
+  if (pending != null) options.maxPendingConnections = pending
   const addrs = announce(env)
   if (addrs != null) options.announce = addrs
   return options

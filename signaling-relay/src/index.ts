@@ -31,6 +31,12 @@ export interface RelayOptions {
    */
   inboundConnectionThreshold?: number
   /**
+   * Incoming connections in their handshake at once (libp2p's maxIncomingPendingConnections).
+   * Default 64 (libp2p's own is 10): past it, new browsers are turned away and must retry, which
+   * made a burst of sign-ups (a room scanning one QR code) slow for no reason.
+   */
+  maxPendingConnections?: number
+  /**
    * Addresses to advertise instead of the listen address, e.g. the public
    * /dns4/relay.example.org/tcp/443/wss of a TLS reverse proxy in front of the relay.
    */
@@ -80,7 +86,12 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     connectionManager: {
       maxConnections,
       inboundConnectionThreshold: options.inboundConnectionThreshold ?? 25,
+      maxIncomingPendingConnections: options.maxPendingConnections ?? 64,
     },
+    // libp2p pings every connection from one timer; every 10 s (its default) that was most of
+    // an idle relay's CPU with 500 browsers, in bursts that delayed everything else. Browsers
+    // ping the relay themselves; the relay's own pings only find half-open connections.
+    connectionMonitor: { pingInterval: 30_000 },
     services: {
       identify: identify(),
       ping: ping(),

@@ -14,6 +14,7 @@ describe('optionsFromEnv', () => {
       RELAY_MAX_RESERVATIONS: '10',
       RELAY_MAX_CONNECTIONS: ' 20 ',
       RELAY_INBOUND_CONNECTION_THRESHOLD: '50',
+      RELAY_MAX_PENDING_CONNECTIONS: '128',
       RELAY_ANNOUNCE: '/dns4/relay.example.org/tcp/443/wss, /ip4/192.0.2.1/tcp/443/wss',
     })).toEqual({
       host: '::1',
@@ -21,6 +22,7 @@ describe('optionsFromEnv', () => {
       maxReservations: 10,
       maxConnections: 20,
       inboundConnectionThreshold: 50,
+      maxPendingConnections: 128,
       announce: ['/dns4/relay.example.org/tcp/443/wss', '/ip4/192.0.2.1/tcp/443/wss'],
     })
   })
@@ -39,6 +41,7 @@ describe('optionsFromEnv', () => {
     ['RELAY_MAX_RESERVATIONS', 'many'],
     ['RELAY_MAX_CONNECTIONS', '0x10'],
     ['RELAY_INBOUND_CONNECTION_THRESHOLD', '0'],
+    ['RELAY_MAX_PENDING_CONNECTIONS', '-5'],
     ['RELAY_HOST', 'localhost'],
     ['RELAY_HOST', '127.0.0.256'],
     ['RELAY_ANNOUNCE', 'relay.example.org:443'],
