@@ -40,6 +40,17 @@ test('two people with the same name chat over a direct WebRTC connection and are
   const order = (page: typeof a.page) => page.getByTestId('message-text').allInnerTexts()
   expect(await order(a.page)).toEqual(await order(b.page))
 
+  // The relay's circuit between them only carried the WebRTC signalling: once direct, it is closed
+  // (the relay forwards nothing for the pair any more), and the direct connection stays.
+  const circuits = (page: typeof a.page) =>
+    page.evaluate(() => {
+      const node = window.roda!.chat.network!.node
+      const relays = new Set(window.roda!.chat.network!.relay.address ? [window.roda!.chat.network!.relay.address.split('/p2p/')[1]] : [])
+      const others = node.getConnections().filter((c) => !relays.has(c.remotePeer.toString()))
+      return { limited: others.filter((c) => c.limits != null).length, direct: others.filter((c) => c.limits == null).length }
+    })
+  for (const page of [a.page, b.page]) await expect.poll(() => circuits(page), { timeout: 10_000 }).toEqual({ limited: 0, direct: 1 })
+
   // Latency: click send on A until rendered on B.
   const t0 = Date.now()
   await send(a.page, 'latency probe')

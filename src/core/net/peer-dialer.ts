@@ -5,8 +5,16 @@ import type { RodaLibp2p } from './node.ts'
 
 export type ConnectionKind = 'direct' | 'relayed'
 
-const ATTEMPT_TIMEOUT_MS = 10_000
-const ATTEMPTS = 3
+// The first attempt is cut short: a WebRTC dial that works takes well under a second even on a
+// phone's Wi-Fi, and one that hangs (RECIPE.md) would otherwise hold a join for about 6 s.
+// Later attempts get longer, for networks that are simply slow.
+const ATTEMPT_TIMEOUTS_MS = [2_500, 10_000, 10_000]
+// After a round of attempts fails, more rounds follow this much later (the peer may have been
+// busy or between networks); past the last, only a new introduction brings the peer back.
+const ROUND_DELAYS_MS = [5_000, 15_000, 45_000]
+// A direct connection that drops is dialed again after this (plus up to as much again, so the
+// two sides do not dial each other at the same instant).
+const REDIAL_AFTER_MS = 1_000
 // How long a relay circuit stays after a direct connection to the same peer opened: long enough
 // for the WebRTC signalling that ran over it to finish cleanly.
 const CIRCUIT_GRACE_MS = 2_000
@@ -27,6 +35,7 @@ export function connectionKind(node: RodaLibp2p, peer: PeerId): ConnectionKind |
  */
 export class PeerDialer {
   private readonly inFlight = new Map<string, Promise<void>>()
+  private readonly later = new Map<string, ReturnType<typeof setTimeout>>()
   private stopped = false
 
   constructor(
@@ -37,6 +46,39 @@ export class PeerDialer {
   stop(): void {
     this.stopped = true
     this.node.removeEventListener('connection:open', this.onOpen)
+    this.node.removeEventListener('connection:close', this.onClose)
+    for (const timer of this.later.values()) clearTimeout(timer)
+    this.later.clear()
+  }
+
+  /**
+   * Keeps direct connections to the peers `wanted` says are room members: one that drops is
+   * dialed again, and a peer that could not be reached is tried again a few times, later.
+   * Without this, two members whose connection dropped once stayed apart for good (their
+   * posts still crossed through others, but history sync runs only between direct peers).
+   */
+  keepConnected(wanted: (peer: string) => boolean): void {
+    this.wanted = wanted
+    this.node.addEventListener('connection:close', this.onClose)
+  }
+
+  private wanted: (peer: string) => boolean = () => false
+
+  private readonly onClose = (e: CustomEvent<Connection>): void => {
+    const peer = e.detail.remotePeer
+    if (e.detail.limits != null || !this.wanted(peer.toString())) return
+    this.retryLater(peer.toString(), REDIAL_AFTER_MS * (1 + Math.random()))
+  }
+
+  private retryLater(peer: string, ms: number, round?: number): void {
+    if (this.stopped || this.later.has(peer)) return
+    this.later.set(
+      peer,
+      setTimeout(() => {
+        this.later.delete(peer)
+        if (this.wanted(peer)) void this.dial(peer, round)
+      }, ms),
+    )
   }
 
   /**
@@ -59,35 +101,43 @@ export class PeerDialer {
     }, CIRCUIT_GRACE_MS)
   }
 
-  dial(peer: string): Promise<void> {
+  /** `round`: how many rounds of attempts already failed (for the delay before the next one). */
+  dial(peer: string, round = 0): Promise<void> {
     if (peer === this.node.peerId.toString()) return Promise.resolve()
     const running = this.inFlight.get(peer)
     if (running) return running
-    const p = this.attempt(peer).finally(() => this.inFlight.delete(peer))
+    const p = this.attempt(peer)
+      .then((connected) => {
+        const delay = ROUND_DELAYS_MS[round]
+        if (!connected && delay !== undefined) this.retryLater(peer, delay, round + 1)
+      })
+      .finally(() => this.inFlight.delete(peer))
     this.inFlight.set(peer, p)
     return p
   }
 
-  private async attempt(peer: string): Promise<void> {
+  /** Resolves to whether a direct connection is open at the end (stopping counts as yes). */
+  private async attempt(peer: string): Promise<boolean> {
     let id: PeerId
     try {
       id = peerIdFromString(peer)
     } catch {
-      return
+      return true
     }
-    for (let i = 0; i < ATTEMPTS && !this.stopped; i++) {
-      if (connectionKind(this.node, id) === 'direct') return
+    for (let i = 0; i < ATTEMPT_TIMEOUTS_MS.length && !this.stopped; i++) {
+      if (connectionKind(this.node, id) === 'direct') return true
       const relay = this.relayAddress()
-      if (!relay) return
+      if (!relay) return false
       try {
         await this.node.dial(multiaddr(`${relay}/p2p-circuit/webrtc/p2p/${peer}`), {
-          signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+          signal: AbortSignal.timeout(ATTEMPT_TIMEOUTS_MS[i]!),
         })
-        if (connectionKind(this.node, id) === 'direct') return
+        if (connectionKind(this.node, id) === 'direct') return true
       } catch {
         // try again: the peer may not hold its reservation yet, or ICE stalled
       }
       await new Promise((r) => setTimeout(r, 500 * (i + 1)))
     }
+    return this.stopped || connectionKind(this.node, id) === 'direct'
   }
 }
