@@ -21,7 +21,9 @@ const lines = [
 for (const [section, figures] of Object.entries(results.sections)) {
   lines.push(`## ${section}`, '', '| figure | value | same-run baseline | target |', '| --- | --- | --- | --- |')
   for (const f of figures) {
-    const base = f.baseline ? `${f.baseline.label}: ${f.baseline.value} ${f.unit} (×${(f.value / f.baseline.value).toFixed(2)})` : ''
+    // No ratio against a zero baseline (an idle relay's CPU can round to 0).
+    const ratio = f.baseline && f.baseline.value !== 0 ? ` (×${(f.value / f.baseline.value).toFixed(2)})` : ''
+    const base = f.baseline ? `${f.baseline.label}: ${f.baseline.value} ${f.unit}${ratio}` : ''
     const samples = f.samples ? ` (n=${f.samples})` : ''
     lines.push(`| ${f.label}${samples} | ${f.value} ${f.unit} | ${base} | ${f.target ?? ''} |`)
   }
