@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks'
-import { useCallback, useEffect, useMemo, useRef } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import type { Chat } from '../core/chat/chat.ts'
-import type { TimelineRow } from '../core/chat/timeline.ts'
+import type { Timeline, TimelineRow } from '../core/chat/timeline.ts'
 import { useT } from './i18n/index.ts'
 import { useObservable } from './use-observable.ts'
 import { authorLabels } from './labels.ts'
@@ -14,7 +14,9 @@ import { useMarkRead } from './Unread.tsx'
 export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const channel = chat.channel(roomId)!
   const room = useLiveQuery(() => chat.db.rooms.get(roomId), [chat, roomId])
-  const posts = useObservable(channel.timeline)
+  // Only whether there are posts: the posts themselves are read by RoomPosts below, so a new
+  // post redraws the list and not the whole room.
+  const hasPosts = useSyncExternalStore(channel.timeline.subscribe, () => channel.timeline.value.length > 0)
   const peers = useObservable(channel.peers)
   const self = useObservable(chat.self)!
   useMarkRead(chat, roomId)
@@ -29,20 +31,30 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
     return [...pairs].join('\n')
   }, [postAuthors, peers, self])
   const labels = useMemo(() => authorLabels(authors.split('\n').map(splitAuthor)), [authors])
-  const announcer = useNewPostAnnouncer(posts, labels, self.publicKeyHex)
   const send = useCallback(async (text: string) => void (await chat.send(roomId, text)), [chat, roomId])
 
   if (!room) return null
   return (
     <main className="room" data-room-id={roomId}>
-      <RoomHeader key={room.id} chat={chat} room={room} hasPosts={posts.length > 0} />
+      <RoomHeader key={room.id} chat={chat} room={room} hasPosts={hasPosts} />
       <PeerList peers={peers} labels={labels} />
-      <MessageList posts={posts} labels={labels} selfKey={self.publicKeyHex} />
-      <p className="sr-only" role="status" aria-atomic="true" ref={announcer} />
+      <RoomPosts timeline={channel.timeline} labels={labels} selfKey={self.publicKeyHex} />
       <Composer onSend={send} />
     </main>
   )
 }
+
+/** The room's posts, and the announcement of new ones: the part of the room a new post changes. */
+const RoomPosts = memo(function RoomPostsList({ timeline, labels, selfKey }: { timeline: Timeline; labels: Map<string, string>; selfKey: string }) {
+  const posts = useObservable(timeline)
+  const announcer = useNewPostAnnouncer(posts, labels, selfKey)
+  return (
+    <>
+      <MessageList posts={posts} labels={labels} selfKey={selfKey} />
+      <p className="sr-only" role="status" aria-atomic="true" ref={announcer} />
+    </>
+  )
+})
 
 /** `key:name` back to its parts (a hex key has no colon; a name may). */
 function splitAuthor(pair: string): { key: string; name: string } {
