@@ -7,6 +7,7 @@ import { loadAppConfig } from './app-config.ts'
 import type { Network } from './core/net/network.ts'
 import { App } from './ui/App.tsx'
 import { exposeDiagnostics } from './ui/diagnostics-handle.ts'
+import { firstViewShown } from './ui/first-view.ts'
 import './ui/styles.css'
 
 // Wiring only: open the store, show what it holds, then bring the network up. The libp2p
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
     </StrictMode>,
   )
   await chat.openRooms(await listRooms(db))
+  // History first: the network chunk loads once the first view is drawn (or after a second,
+  // whatever that view is waiting for).
+  await Promise.race([firstViewShown, new Promise((r) => setTimeout(r, FIRST_VIEW_WAIT_MS))])
   const net = await startNetwork(db, chat)
   chat.attachNetwork(net)
   void import('./ui/bench-hooks.ts').then((m) => m.installBenchHooks(chat))
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 const NETWORK_RETRY_MS = 30_000
+const FIRST_VIEW_WAIT_MS = 1_000
 
 /**
  * Loads the network chunk and starts the node. If that fails (offline with nothing cached, or

@@ -12,6 +12,7 @@ import { Settings } from './Settings.tsx'
 import { UpdatePrompt } from './UpdatePrompt.tsx'
 import { UnreadWatcher } from './Unread.tsx'
 import { localeReady, startLocale, useT } from './i18n/index.ts'
+import { markFirstViewShown } from './first-view.ts'
 
 export function App({ chat }: { chat: Chat }) {
   const self = useObservable(chat.self)
@@ -22,6 +23,13 @@ export function App({ chat }: { chat: Chat }) {
   const [joined, setJoined] = useState<string | undefined>()
   const ready = useObservable(localeReady)
   const { t } = useT()
+
+  // The network waits for the first real view to be drawn (RoomView says so itself, once its
+  // history is on screen).
+  const view = !ready ? 'none' : !self ? 'onboarding' : roomId && joined === roomId ? 'room' : link ? 'joining' : 'rooms'
+  useEffect(() => {
+    if (view === 'onboarding' || view === 'rooms') markFirstViewShown()
+  }, [view])
 
   // The saved or the browser's language, before anything is drawn (English needs no download).
   useEffect(() => {

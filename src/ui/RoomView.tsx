@@ -10,6 +10,7 @@ import { MessageList } from './MessageList.tsx'
 import { PeerList } from './PeerList.tsx'
 import { RoomHeader } from './RoomHeader.tsx'
 import { useMarkRead } from './Unread.tsx'
+import { markFirstViewShown } from './first-view.ts'
 
 export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   const channel = chat.channel(roomId)!
@@ -32,6 +33,9 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   }, [postAuthors, peers, self])
   const labels = useMemo(() => authorLabels(authors.split('\n').map(splitAuthor)), [authors])
   const send = useCallback(async (text: string) => void (await chat.send(roomId, text)), [chat, roomId])
+  useEffect(() => {
+    if (room) markFirstViewShown()
+  }, [room])
 
   if (!room) return null
   return (
