@@ -9,6 +9,9 @@ export type ConnectionKind = 'direct' | 'relayed'
 // phone's Wi-Fi, and one that hangs (RECIPE.md) would otherwise hold a join for about 6 s.
 // Later attempts get longer, for networks that are simply slow.
 const ATTEMPT_TIMEOUTS_MS = [2_500, 10_000, 10_000]
+// WebRTC dials in flight at once. Setting one up is CPU work (DTLS, SCTP, Noise) on both
+// sides; a newcomer dialing eight members at once made all eight time out together.
+const MAX_PARALLEL_DIALS = 3
 // After a round of attempts fails, more rounds follow this much later (the peer may have been
 // busy or between networks); past the last, only a new introduction brings the peer back.
 const ROUND_DELAYS_MS = [5_000, 15_000, 45_000]
@@ -37,6 +40,8 @@ export class PeerDialer {
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly later = new Map<string, ReturnType<typeof setTimeout>>()
   private stopped = false
+  private running = 0
+  private readonly waiting: Array<() => void> = []
 
   constructor(
     private readonly node: RodaLibp2p,
@@ -116,6 +121,20 @@ export class PeerDialer {
     return p
   }
 
+  private slot(): Promise<void> {
+    if (this.running < MAX_PARALLEL_DIALS) {
+      this.running++
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  private release(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.running--
+  }
+
   /** Resolves to whether a direct connection is open at the end (stopping counts as yes). */
   private async attempt(peer: string): Promise<boolean> {
     let id: PeerId
@@ -128,13 +147,18 @@ export class PeerDialer {
       if (connectionKind(this.node, id) === 'direct') return true
       const relay = this.relayAddress()
       if (!relay) return false
+      await this.slot()
       try {
+        // The peer may have dialed us while we waited for a slot.
+        if (connectionKind(this.node, id) === 'direct') return true
         await this.node.dial(multiaddr(`${relay}/p2p-circuit/webrtc/p2p/${peer}`), {
           signal: AbortSignal.timeout(ATTEMPT_TIMEOUTS_MS[i]!),
         })
         if (connectionKind(this.node, id) === 'direct') return true
       } catch {
         // try again: the peer may not hold its reservation yet, or ICE stalled
+      } finally {
+        this.release()
       }
       await new Promise((r) => setTimeout(r, 500 * (i + 1)))
     }
