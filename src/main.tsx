@@ -16,6 +16,13 @@ async function main(): Promise<void> {
   const db = openDatabase()
   const chat = await Chat.load(db)
   exposeDiagnostics(chat)
+  // A phone switching apps may never come back to this tab: write what is still queued.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void chat.stored()
+  })
+  // Writes what is still queued, and closing the connections tells peers at once that we
+  // left, instead of after ~12 s.
+  addEventListener('pagehide', () => void chat.stop())
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App chat={chat} />
@@ -32,8 +39,6 @@ async function main(): Promise<void> {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') net.wake()
   })
-  // Closing the connections tells peers at once that we left, instead of after ~12 s.
-  addEventListener('pagehide', () => void chat.stop())
   // A page restored from the back/forward cache has a stopped node: start afresh.
   addEventListener('pageshow', (e) => {
     if (e.persisted) location.reload()

@@ -56,18 +56,10 @@ export class Chat {
   ) {
     this.self = new Observable(me ? view(me) : undefined)
     this.unread = new UnreadCounts(db, () => this.self.value?.publicKeyHex)
-    const writer = new PostWriter(db)
-    // A tab being closed or hidden (a phone switching apps) writes what it still holds.
-    if (typeof document !== 'undefined') {
-      addEventListener('pagehide', () => void writer.flush())
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'hidden') void writer.flush()
-      })
-    }
     this.context = {
       db,
       me: () => this.requireMe(),
-      writer,
+      writer: new PostWriter(db),
       rejections: this.rejections,
       synced: (room, result) => {
         this.syncLog.push({ ...result, room, at: Date.now() })
@@ -159,10 +151,12 @@ export class Chat {
     return this.net
   }
 
+  /** Leaves the network; what is still waiting to be written is written first. */
   async stop(): Promise<void> {
+    const written = this.stored()
     this.unwatchRelay?.()
     for (const ch of this.rooms.values()) ch.detach()
-    await this.net?.stop()
+    await Promise.all([written, this.net?.stop()])
     this.net = undefined
   }
 

@@ -65,9 +65,11 @@ export class Network {
     private readonly opened: OpenedFrames,
   ) {
     this.relay = new RelayLink(node, relays, (i) => this.introduced(i))
-    this.dialer = new PeerDialer(node, () => this.relay.address)
-    this.dialer.closeCircuitsOnceDirect()
-    this.dialer.keepConnected((peer) => [...this.rooms.values()].some((r) => r.introduced.has(peer)))
+    this.dialer = new PeerDialer(
+      node,
+      () => this.relay.address,
+      (peer) => [...this.rooms.values()].some((r) => r.introduced.has(peer)),
+    )
     this.sync = new SyncService(
       node,
       (roomIdHex) => [...this.rooms.values()].find((r) => r.keys.roomIdHex === roomIdHex)?.handlers.sync,

@@ -52,8 +52,8 @@ export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2
       maxConnections: 64,
       // Every connection into a browser comes through the relay (the circuit, then WebRTC
       // from the same network), so libp2p's per-address limits (5 new connections a second,
-      // 10 in their handshake) counted a whole room as one sender: a newcomer that every member
-      // dialed at once refused most of them, and a room of ten took a minute to connect.
+      // 10 in their handshake) count a whole room as one sender, and a newcomer that every
+      // member dials at once would refuse most of them.
       inboundConnectionThreshold: 100,
       maxIncomingPendingConnections: 64,
     },

@@ -43,10 +43,21 @@ export class PeerDialer {
   private running = 0
   private readonly waiting: Array<() => void> = []
 
+  /**
+   * `wanted`: whether a peer is a member of one of our rooms. Direct connections to members are
+   * kept: one that drops is dialed again, and a member that could not be reached is tried again
+   * a few times, later. Without this, two members whose connection dropped once stayed apart
+   * for good (their posts still crossed through others, but history sync runs only between
+   * direct peers).
+   */
   constructor(
     private readonly node: RodaLibp2p,
     private readonly relayAddress: () => string | undefined,
-  ) {}
+    private readonly wanted: (peer: string) => boolean,
+  ) {
+    node.addEventListener('connection:open', this.onOpen)
+    node.addEventListener('connection:close', this.onClose)
+  }
 
   stop(): void {
     this.stopped = true
@@ -57,22 +68,25 @@ export class PeerDialer {
   }
 
   /**
-   * Keeps direct connections to the peers `wanted` says are room members: one that drops is
-   * dialed again, and a peer that could not be reached is tried again a few times, later.
-   * Without this, two members whose connection dropped once stayed apart for good (their
-   * posts still crossed through others, but history sync runs only between direct peers).
+   * Once a direct connection to a peer is open, the relay circuit to it has done its job (it
+   * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
+   * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
    */
-  keepConnected(wanted: (peer: string) => boolean): void {
-    this.wanted = wanted
-    this.node.addEventListener('connection:close', this.onClose)
+  private readonly onOpen = (e: CustomEvent<Connection>): void => {
+    const direct = e.detail
+    if (direct.limits != null) return
+    setTimeout(() => {
+      if (direct.status !== 'open') return
+      for (const c of this.node.getConnections(direct.remotePeer)) {
+        if (c.limits != null && c.status === 'open') void c.close().catch((err: Error) => c.abort(err))
+      }
+    }, CIRCUIT_GRACE_MS)
   }
 
-  private wanted: (peer: string) => boolean = () => false
-
   private readonly onClose = (e: CustomEvent<Connection>): void => {
-    const peer = e.detail.remotePeer
-    if (e.detail.limits != null || !this.wanted(peer.toString())) return
-    this.retryLater(peer.toString(), REDIAL_AFTER_MS * (1 + Math.random()))
+    const peer = e.detail.remotePeer.toString()
+    if (e.detail.limits != null || !this.wanted(peer)) return
+    this.retryLater(peer, REDIAL_AFTER_MS * (1 + Math.random()))
   }
 
   private retryLater(peer: string, ms: number, round?: number): void {
@@ -84,26 +98,6 @@ export class PeerDialer {
         if (this.wanted(peer)) void this.dial(peer, round)
       }, ms),
     )
-  }
-
-  /**
-   * Once a direct connection to a peer is open, the relay circuit to it has done its job (it
-   * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
-   * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
-   */
-  closeCircuitsOnceDirect(): void {
-    this.node.addEventListener('connection:open', this.onOpen)
-  }
-
-  private readonly onOpen = (e: CustomEvent<Connection>): void => {
-    const direct = e.detail
-    if (direct.limits != null) return
-    setTimeout(() => {
-      if (direct.status !== 'open') return
-      for (const c of this.node.getConnections(direct.remotePeer)) {
-        if (c.limits != null && c.status === 'open') void c.close().catch((err: Error) => c.abort(err))
-      }
-    }, CIRCUIT_GRACE_MS)
   }
 
   /** `round`: how many rounds of attempts already failed (for the delay before the next one). */
