@@ -169,6 +169,9 @@ test('axe finds nothing serious on onboarding, the room list and a room with pos
   await send(b.page, 'obrigada')
   await expect(message(a.page, 'obrigada')).toBeVisible()
   await expect(message(b.page, 'bem-vinda')).toBeVisible()
+  // A post from someone else is read out once; one's own never is.
+  await expect(a.page.locator('.room [role="status"]')).toHaveText('New post from bia: obrigada')
+  await expect(b.page.locator('.room [role="status"]')).toHaveText('New post from ana: bem-vinda')
   await expect(message(a.page, 'bem-vinda')).toHaveAttribute('data-status', 'sent', { timeout: 30_000 })
   await seriousViolations(a.page, 'a room with posts and a peer (phone)')
   await b.page.setViewportSize({ width: 1280, height: 800 })

@@ -76,17 +76,23 @@ function useNewPostAnnouncer(posts: readonly TimelineRow[], labels: Map<string, 
   const seen = useRef<Set<string>>(undefined)
   const { t } = useT()
   useEffect(() => {
-    const first = seen.current === undefined || (seen.current.size === 0 && posts.length > 1)
-    const known = (seen.current ??= new Set())
-    const added = posts.filter((p) => !known.has(p.id))
-    for (const p of added) known.add(p.id)
-    // The first non-empty list is the history the room opened with.
-    if (first) return
-    const fresh = added.filter((p) => p.author !== selfKey)
-    if (!region.current || fresh.length === 0) return
-    const last = fresh[fresh.length - 1]!
-    region.current.textContent =
-      fresh.length === 1 ? t('messages.newFrom', { name: labels.get(`${last.author}:${last.name}`) ?? last.name, text: last.text }) : t('messages.newCount', { count: fresh.length })
+    // In a task of its own: this effect would otherwise run inside the commit that draws the
+    // post (React flushes a store update's effects at once), and a screen reader is not that
+    // hurried. Posts that come meanwhile are all looked at by the next run.
+    const timer = setTimeout(() => {
+      const first = seen.current === undefined || (seen.current.size === 0 && posts.length > 1)
+      const known = (seen.current ??= new Set())
+      const added = posts.filter((p) => !known.has(p.id))
+      for (const p of added) known.add(p.id)
+      // The first non-empty list is the history the room opened with.
+      if (first) return
+      const fresh = added.filter((p) => p.author !== selfKey)
+      if (!region.current || fresh.length === 0) return
+      const last = fresh[fresh.length - 1]!
+      region.current.textContent =
+        fresh.length === 1 ? t('messages.newFrom', { name: labels.get(`${last.author}:${last.name}`) ?? last.name, text: last.text }) : t('messages.newCount', { count: fresh.length })
+    })
+    return () => clearTimeout(timer)
   }, [posts, labels, selfKey, t])
   return region
 }

@@ -35,6 +35,30 @@ describe('Timeline', () => {
     expect(told).toBe(1)
   })
 
+  it('draws a post received off the network before the task ends, but still not synchronously', async () => {
+    const t = new Timeline()
+    let told = 0
+    t.subscribe(() => told++)
+    t.upsert([row(1, 'a')], { received: true })
+    expect(told).toBe(0)
+    await Promise.resolve()
+    expect(told).toBe(1)
+    expect(t.value.map((r) => r.id)).toEqual(['a'])
+  })
+
+  it('gathers received posts that arrive in a burst, too', async () => {
+    const t = new Timeline()
+    let told = 0
+    t.subscribe(() => told++)
+    for (let i = 0; i < 200; i++) {
+      t.upsert([row(i, `p${i}`)], { received: true })
+      await Promise.resolve()
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    expect(t.value).toHaveLength(200)
+    expect(told).toBeLessThan(5)
+  })
+
   it('gathers a burst into a few notifications', async () => {
     const t = new Timeline()
     let told = 0

@@ -233,7 +233,7 @@ export class RoomChannel implements SyncRoom {
     this.index.add(p.lamport, p.id)
     this.lamport = Math.max(this.lamport, p.lamport)
     const row = postRow(p, this.id)
-    this.timeline.upsert([row])
+    this.timeline.upsert([row], { received: true })
     void this.ctx.writer.add(row, RECEIVED_WRITE_DELAY_MS)
   }
 
