@@ -3,6 +3,15 @@ import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { devServiceWorkerReset } from './scripts/dev-service-worker.ts'
 
+// Cross-origin isolation: no other site's window or resource shares Roda's process, and
+// performance.now() ticks in microseconds rather than tenths of a millisecond (the latency
+// benchmark measures differences of that size). Everything Roda loads is its own, so nothing
+// breaks; a self-hoster's server may leave these out and the app works the same.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+}
+
 export default defineConfig({
   plugins: [
     react(),
@@ -51,6 +60,6 @@ export default defineConfig({
   // Relative asset URLs, so the built app works from any path a self-hoster serves it on.
   base: './',
   build: { target: 'es2022', sourcemap: true },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 })

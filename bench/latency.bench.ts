@@ -2,7 +2,7 @@
 // pages in the same run: a raw RTCDataChannel, and a bare gossipsub publish on the app's own
 // libp2p node (no signing, encryption, storage or rendering).
 import '../scripts/polyfill.mjs'
-import { test } from '../e2e/fixtures.ts'
+import { expect, test } from '../e2e/fixtures.ts'
 import { arrivals, pairInRoom, watchArrivals } from './pages.ts'
 import { median, percentile, record, round } from './results.ts'
 
@@ -14,6 +14,9 @@ const ROUNDS = 4
 
 test('latency: post vs bare gossipsub vs raw RTCDataChannel', async ({ newDevice }) => {
   const { a, b, room } = await pairInRoom(newDevice)
+  // Isolated pages read the clock in microseconds; others only to a tenth of a millisecond,
+  // too coarse for figures of one or two milliseconds (vite.config.ts sends the headers).
+  expect(await b.page.evaluate(() => crossOriginIsolated), 'the app must be served cross-origin isolated').toBe(true)
 
   // Raw RTCDataChannel between the same two pages, signalled through the test runner.
   const rawB = await b.page.evaluate(() => {
