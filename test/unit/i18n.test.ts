@@ -76,6 +76,21 @@ describe('Translator', () => {
     expect(new Translator('pt-BR', ptBR).formatPostTime(before, now)).toMatch(/^3 de mai\.?,? 21:07$/)
     expect(new Translator('es', es).formatPostTime(before, now)).toMatch(/^3 may,? 21:07$/)
   })
+
+  it('remembers full dates per minute and repeated texts, without mixing them up', () => {
+    const tr = new Translator('en', en)
+    const at = new Date(2026, 4, 17, 9, 5, 10).getTime()
+    const full = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short' })
+    expect(tr.formatFullDate(at)).toBe(full.format(at))
+    expect(tr.formatFullDate(at + 40_000)).toBe(full.format(at))
+    expect(tr.formatFullDate(at + 60_000)).toBe(full.format(at + 60_000))
+    expect(tr.formatFullDate(at + 60_000)).not.toBe(tr.formatFullDate(at))
+    expect(tr.tOnce('messages.keyTitle', { key: 'aa' })).toBe(tr.t('messages.keyTitle', { key: 'aa' }))
+    expect(tr.tOnce('messages.keyTitle', { key: 'bb' })).toBe(tr.t('messages.keyTitle', { key: 'bb' }))
+    expect(tr.tOnce('receipt.heldBy', { count: 2 })).toBe('Held by 2 other members')
+    expect(tr.tOnce('receipt.heldBy', { count: 1 })).toBe('Held by 1 other member')
+    for (let i = 0; i < 1500; i++) expect(tr.formatFullDate(at + i * 60_000)).toBe(full.format(at + i * 60_000))
+  })
 })
 
 describe('matchLocale', () => {
