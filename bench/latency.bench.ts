@@ -2,6 +2,7 @@
 // pages in the same run: a raw RTCDataChannel, and a bare gossipsub publish on the app's own
 // libp2p node (no signing, encryption, storage or rendering).
 import '../scripts/polyfill.mjs'
+import type { Page } from '@playwright/test'
 import { expect, test } from '../e2e/fixtures.ts'
 import { arrivals, pairInRoom, watchArrivals } from './pages.ts'
 import { median, percentile, record, round } from './results.ts'
@@ -137,4 +138,112 @@ test('latency: post vs bare gossipsub vs raw RTCDataChannel', async ({ newDevice
     fig('raw RTCDataChannel, p99', raw, 99),
   ])
   console.log(`latency p50/p99 ms: app ${round(median(app), 2)}/${round(percentile(app, 99), 2)}, gossip ${round(median(gossip), 2)}/${round(percentile(gossip, 99), 2)}, raw ${round(median(raw), 2)}/${round(percentile(raw, 99), 2)}`)
+
+  await whereTheTimeGoes(a.page, b.page, room, TOPIC)
 })
+
+/**
+ * The same two pages, instrumented after the figures above were taken: timestamps at each
+ * stage of a post's way and of a bare gossipsub message's way, to show which part of a post's
+ * latency is the application's own work and which is the network stack's.
+ */
+async function whereTheTimeGoes(sender: Page, receiver: Page, room: string, topic: string): Promise<void> {
+  const M = 100
+  await sender.evaluate(({ roomHex }) => {
+    const now = () => performance.timeOrigin + performance.now()
+    const s: Record<string, number[]> = { sign0: [], sign1: [], sent: [] }
+    ;(window as unknown as { __split: typeof s }).__split = s
+    const ch = window.roda!.chat.channel(roomHex)! as unknown as { engine: Record<string, (...a: unknown[]) => Promise<unknown>> }
+    const engine = ch.engine
+    ch.engine = {
+      ...engine,
+      signPayload: async (...args: unknown[]) => {
+        s.sign0!.push(now())
+        const signed = await engine.signPayload!(...args)
+        s.sign1!.push(now())
+        return signed
+      },
+    }
+    const send = RTCDataChannel.prototype.send
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      s.sent!.push(now())
+      return send.call(this, data)
+    }
+  }, { roomHex: room })
+  await receiver.evaluate(({ roomHex, bare }) => {
+    const now = () => performance.timeOrigin + performance.now()
+    const s: Record<string, number[]> = { edge: [], verified: [], delivered: [] }
+    ;(window as unknown as { __split: typeof s }).__split = s
+    const ch = window.roda!.chat.channel(roomHex)! as unknown as { accept: (...a: unknown[]) => Promise<unknown> }
+    const accept = ch.accept.bind(ch)
+    ch.accept = (...args: unknown[]) => {
+      s.edge!.push(now())
+      return accept(...args)
+    }
+    const timeline = window.roda!.chat.channel(roomHex)!.timeline
+    const upsert = timeline.upsert.bind(timeline)
+    timeline.upsert = (rows, opts) => {
+      if (opts?.received) s.verified!.push(now())
+      upsert(rows, opts)
+    }
+    window.roda!.chat.network!.node.services.pubsub.addEventListener('message', (e) => {
+      if (e.detail.topic === bare) s.delivered!.push(now())
+    })
+  }, { roomHex: room, bare: topic })
+  await watchArrivals(receiver, 'split')
+
+  const started = await sender.evaluate(async ({ roomHex, bare, n, gap }) => {
+    const ps = window.roda!.chat.network!.node.services.pubsub
+    const out = { gossip: [] as number[], posts: [] as number[] }
+    for (let i = 0; i < n; i++) {
+      const at = performance.timeOrigin + performance.now()
+      out.gossip.push(at)
+      // Distinct bytes each time: gossipsub drops a repeated message as already seen.
+      const data = new Uint8Array(16)
+      new DataView(data.buffer).setFloat64(0, at)
+      await ps.publish(bare, data)
+      await new Promise((r) => setTimeout(r, gap))
+      const t = performance.timeOrigin + performance.now()
+      out.posts.push(t)
+      await window.roda!.chat.send(roomHex, `split${i}:${t}`)
+      await new Promise((r) => setTimeout(r, gap))
+    }
+    return out
+  }, { roomHex: room, bare: topic, n: M, gap: GAP_MS })
+  const drawn = (await arrivals(receiver, 'split', M)).map((d, i) => started.posts[i]! + d)
+  const tx = await sender.evaluate(() => (window as unknown as { __split: Record<string, number[]> }).__split)
+  const rx = await receiver.evaluate(() => (window as unknown as { __split: Record<string, number[]> }).__split)
+  const after = (xs: number[], t: number) => xs.find((x) => x >= t) ?? NaN
+  const stages: Record<string, number[]> = { sign: [], toChannel: [], toEdge: [], validate: [], draw: [], gossipToChannel: [], gossipToApp: [] }
+  for (let i = 0; i < M; i++) {
+    const g = started.gossip[i]!
+    const gSent = after(tx.sent!, g)
+    stages.gossipToChannel!.push(gSent - g)
+    stages.gossipToApp!.push(after(rx.delivered!, gSent) - gSent)
+    const p = started.posts[i]!
+    const signed = after(tx.sign1!, p)
+    const sent = after(tx.sent!, signed)
+    const edge = after(rx.edge!, sent)
+    const verified = after(rx.verified!, edge)
+    stages.sign!.push(signed - p)
+    stages.toChannel!.push(sent - signed)
+    stages.toEdge!.push(edge - sent)
+    stages.validate!.push(verified - edge)
+    stages.draw!.push(drawn[i]! - verified)
+  }
+  const fig = (label: string, xs: number[], baseline?: { label: string; xs: number[] }) => ({
+    label,
+    value: round(median(xs.filter(Number.isFinite)), 3),
+    unit: 'ms',
+    samples: xs.filter(Number.isFinite).length,
+    ...(baseline ? { baseline: { label: baseline.label, value: round(median(baseline.xs.filter(Number.isFinite)), 3) } } : {}),
+  })
+  record('Latency: where the time goes (2 devices, medians)', [
+    fig('post: sign (WebCrypto Ed25519)', stages.sign!),
+    fig('post: seal, publish, onto the data channel', stages.toChannel!, { label: 'bare gossipsub: publish, onto the data channel', xs: stages.gossipToChannel! }),
+    fig('post: data channel to the app (wire, gossipsub, decrypt)', stages.toEdge!, { label: 'bare gossipsub: data channel to the app', xs: stages.gossipToApp! }),
+    fig('post: validate (decode, verify with WebCrypto)', stages.validate!),
+    fig('post: verified to on screen (React)', stages.draw!),
+  ])
+}
+
