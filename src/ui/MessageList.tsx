@@ -18,7 +18,18 @@ export function MessageList(props: ListProps) {
   return props.posts.length > FULL_RENDER_LIMIT ? <VirtualList {...props} /> : <FullList {...props} />
 }
 
-/** Keeps the view pinned to the newest post while the reader is at the bottom. */
+// What the reader does to scroll: wheel, touch, keys (the list is focusable), the scrollbar.
+const SCROLL_INTENT_EVENTS = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const
+// A scroll this soon after one of those is the reader's; any other is the page's own (new posts
+// making the list longer, our scrolling to the end, a long room's rows being measured).
+const INTENT_MS = 1_000
+
+/**
+ * Keeps the view pinned to the newest post while the reader is at the bottom. Only the reader
+ * unpins it, by scrolling away: while history pours in, the list grows between our scrolling
+ * to the end and the scroll event, and judging by position alone left a late joiner stuck in
+ * the middle of a 10,000-post room.
+ */
 function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: number, scrollToEnd: (el: HTMLElement) => void) {
   const atBottom = useRef(true)
   const latest = useRef(scrollToEnd)
@@ -28,11 +39,20 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
   useEffect(() => {
     const el = scroller.current
     if (!el) return
-    const onScroll = () => {
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
+    let intentAt = -Infinity
+    const onIntent = () => {
+      intentAt = performance.now()
     }
+    const onScroll = () => {
+      if (el.scrollHeight - el.scrollTop - el.clientHeight < 80) atBottom.current = true
+      else if (performance.now() - intentAt < INTENT_MS) atBottom.current = false
+    }
+    for (const type of SCROLL_INTENT_EVENTS) el.addEventListener(type, onIntent, { passive: true })
     el.addEventListener('scroll', onScroll, { passive: true })
-    return () => el.removeEventListener('scroll', onScroll)
+    return () => {
+      for (const type of SCROLL_INTENT_EVENTS) el.removeEventListener(type, onIntent)
+      el.removeEventListener('scroll', onScroll)
+    }
   }, [scroller])
   // In the next frame, not now: scrolling to the end needs the new layout, and asking for it
   // here would lay the page out once more per post, before the browser does so for the frame.
