@@ -6,7 +6,7 @@ import { test } from '../e2e/fixtures.ts'
 import { createRoom, message, onboard, send, waitForDirectPeer } from '../e2e/helpers.ts'
 import { median, percentile, record, round } from './results.ts'
 
-const RUNS = 7
+const RUNS = 15
 
 test('join: link opened to first direct peer and first post rendered', async ({ newDevice }) => {
   const host = await newDevice('host')

@@ -6,8 +6,9 @@ import type { RodaLibp2p } from './node.ts'
 export type ConnectionKind = 'direct' | 'relayed'
 
 // The first attempt is cut short: a WebRTC dial that works takes well under a second even on a
-// phone's Wi-Fi, and one that hangs (RECIPE.md) would otherwise hold a join for about 6 s.
-// Later attempts get longer, for networks that are simply slow.
+// phone's Wi-Fi, and one that hangs would otherwise hold a join for about 6 s. The hang we saw
+// on loopback was a race in @libp2p/webrtc, patched (patches/README.md); the timeout stays for
+// whatever else may hang. Later attempts get longer, for networks that are simply slow.
 const ATTEMPT_TIMEOUTS_MS = [2_500, 10_000, 10_000]
 // WebRTC dials in flight at once. Setting one up is CPU work (DTLS, SCTP, Noise) on both
 // sides; a newcomer dialing eight members at once made all eight time out together.
@@ -33,8 +34,8 @@ export function connectionKind(node: RodaLibp2p, peer: PeerId): ConnectionKind |
 
 /**
  * Dials peers through the relay's circuit with the /webrtc suffix, which makes libp2p use the
- * circuit only to signal and then open a direct WebRTC connection. The first WebRTC dial on a
- * page sometimes hangs, so each attempt has a timeout and there are a few attempts.
+ * circuit only to signal and then open a direct WebRTC connection. A dial can hang, so each
+ * attempt has a timeout and there are a few attempts.
  */
 export class PeerDialer {
   private readonly inFlight = new Map<string, Promise<void>>()
