@@ -90,6 +90,11 @@ describe('Translator', () => {
     expect(tr.tOnce('receipt.heldBy', { count: 2 })).toBe('Held by 2 other members')
     expect(tr.tOnce('receipt.heldBy', { count: 1 })).toBe('Held by 1 other member')
     for (let i = 0; i < 1500; i++) expect(tr.formatFullDate(at + i * 60_000)).toBe(full.format(at + i * 60_000))
+    // A remembered time still follows "now": today only the time, from tomorrow on the day too.
+    const late = new Date(2026, 4, 17, 23, 58).getTime()
+    expect(tr.formatPostTime(late, late + 60_000)).toMatch(/^11:58 PM$/)
+    expect(tr.formatPostTime(late, late + 3 * 60_000)).toMatch(/^May 17,? 11:58 PM$/)
+    expect(tr.formatPostTime(late, late + 60_000)).toMatch(/^11:58 PM$/)
   })
 })
 

@@ -78,19 +78,23 @@ export class Translator {
     })
   }
 
-  /** A post's time: hours and minutes today, with the day before that. */
-  formatPostTime = (ts: number, now = Date.now()): string => {
-    const sameDay = new Date(ts).toDateString() === new Date(now).toDateString()
-    return (sameDay && Math.abs(now - ts) < DAY_MS ? this.timeOnly : this.dayAndTime).format(ts)
-  }
-
+  // The texts below show minutes at most, so the posts of one minute share them (formatting
+  // dates was a large part of the cost of drawing a post): one cache per kind, by minute.
+  private readonly days = new Map<number, string>()
+  private readonly times = new Map<number, string>()
+  private readonly daysAndTimes = new Map<number, string>()
   private readonly fullDates = new Map<number, string>()
 
-  /**
-   * The full date and time, for a tooltip. It shows minutes, so posts of the same minute share
-   * one string: formatting it was a tenth of the cost of drawing a post.
-   */
-  formatFullDate = (ts: number): string => remember(this.fullDates, Math.floor(ts / 60_000), () => this.full.format(ts))
+  /** A post's time: hours and minutes today, with the day before that. */
+  formatPostTime = (ts: number, now = Date.now()): string => {
+    const day = (t: number) => remember(this.days, minuteOf(t), () => new Date(t).toDateString())
+    return day(ts) === day(now) && Math.abs(now - ts) < DAY_MS
+      ? remember(this.times, minuteOf(ts), () => this.timeOnly.format(ts))
+      : remember(this.daysAndTimes, minuteOf(ts), () => this.dayAndTime.format(ts))
+  }
+
+  /** The full date and time, for a tooltip. */
+  formatFullDate = (ts: number): string => remember(this.fullDates, minuteOf(ts), () => this.full.format(ts))
 
   private readonly memo = new Map<string, string>()
 
@@ -100,6 +104,8 @@ export class Translator {
 
 // Enough for every minute and author in view; past that, start afresh rather than track age.
 const MEMO_LIMIT = 1000
+
+const minuteOf = (ts: number): number => Math.floor(ts / 60_000)
 
 function remember<K>(cache: Map<K, string>, key: K, compute: () => string): string {
   let value = cache.get(key)
