@@ -132,8 +132,9 @@ test.describe('with servers the test owns', () => {
     await expect(page.getByTestId('relay-status')).not.toHaveAttribute('data-state', 'online')
     // It still knows its relay (from the cached /roda-config.json): it is trying it, not "no relay".
     await expect(page.getByTestId('relay-status')).toHaveAttribute('data-state', /^(connecting|offline)$/)
-    const relayInUse = await page.evaluate(() => window.roda!.chat.relayStatus.value.relay)
-    expect(relayInUse).toContain(`/tcp/${RELAY_PORT}/ws`)
+    // (Until the network chunk has loaded the status names no relay yet: wait for it.)
+    await expect.poll(() => page.evaluate(() => window.roda!.chat.relayStatus.value.relay)).toContain(`/tcp/${RELAY_PORT}/ws`)
+    await expect(page.getByTestId('relay-status')).not.toHaveAttribute('title', /object/)
     const cachedConfig = await page.evaluate(async () => {
       const res = await caches.match(new URL('roda-config.json', location.href).href, { cacheName: 'roda-config' })
       return res ? ((await res.json()) as { relays: string[] }) : undefined

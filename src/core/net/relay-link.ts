@@ -115,7 +115,7 @@ export class RelayLink {
         await session.run((m) => this.handle(m))
         if (!this.stopped) this.status.set({ state: 'offline', relay, error: 'connection to the relay was lost' })
       } catch (e) {
-        this.status.set({ state: 'offline', relay, error: e instanceof Error ? e.message : String(e) })
+        this.status.set({ state: 'offline', relay, error: failureText(e) })
       }
       this.session = undefined
       this.relayAddr = undefined
@@ -142,4 +142,14 @@ export class RelayLink {
       this.wakeUp = done
     })
   }
+}
+
+/**
+ * Why a relay could not be reached, in words for the status tooltip. A WebSocket that fails
+ * rejects with its bare 'error' Event, which has no message (it showed as "[object Event]").
+ */
+export function failureText(e: unknown): string {
+  if (e instanceof Error) return e.message
+  if (typeof Event !== 'undefined' && e instanceof Event) return `the connection failed (${e.type})`
+  return String(e)
 }
