@@ -66,8 +66,8 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
 
 // The full list is drawn in blocks of this many posts, each redrawn only when one of its own
 // posts changed: a new post redraws the last block, not the whole room. Small blocks keep that
-// redraw short: each row of the block is looked at again, and a third of a millisecond is all
-// the drawing of a post takes in the latency benchmark.
+// redraw short (each row of the block is looked at again), which counts when drawing a whole
+// post takes a few tenths of a millisecond.
 const BLOCK_SIZE = 12
 
 function FullList({ posts, labels, selfKey }: ListProps) {
