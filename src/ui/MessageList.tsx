@@ -18,19 +18,21 @@ export function MessageList(props: ListProps) {
   return props.posts.length > FULL_RENDER_LIMIT ? <VirtualList {...props} /> : <FullList {...props} />
 }
 
-// What the reader does to scroll: wheel, touch, keys (the list is focusable), the scrollbar.
-const SCROLL_INTENT_EVENTS = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const
-// A scroll this soon after one of those is the reader's; any other is the page's own (new posts
-// making the list longer, our scrolling to the end, a long room's rows being measured).
+// Keys that move a focused list (it is focusable) back towards older posts.
+const KEYS_UP = new Set(['ArrowUp', 'PageUp', 'Home'])
+// A scroll this soon after the reader moved towards older posts is the reader's; any other is
+// the page's own (new posts making the list longer, our scrolling to the end, a long room's
+// rows being measured and the list's height corrected).
 const INTENT_MS = 1_000
 
 /**
  * Keeps the view pinned to the newest post while the reader is at the bottom. Only the reader
- * unpins it, by scrolling away: while history pours in, the list grows between our scrolling
- * to the end and the scroll event, and judging by position alone left a late joiner stuck in
- * the middle of a 10,000-post room.
+ * unpins it, by scrolling back (wheel or finger towards older posts, ↑/PgUp/Home, the
+ * scrollbar): while history pours in, the list grows between our scrolling to the end and the
+ * scroll event, and judging by position alone left a late joiner stuck in the middle of a
+ * 10,000-post room. `contentKey` changes whenever the end may have moved (a post, a re-measure).
  */
-function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: number, scrollToEnd: (el: HTMLElement) => void) {
+function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, contentKey: string | number, scrollToEnd: (el: HTMLElement) => void) {
   const atBottom = useRef(true)
   const latest = useRef(scrollToEnd)
   useLayoutEffect(() => {
@@ -39,19 +41,39 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
   useEffect(() => {
     const el = scroller.current
     if (!el) return
-    let intentAt = -Infinity
-    const onIntent = () => {
-      intentAt = performance.now()
+    let backAt = -Infinity
+    let touchY = 0
+    const back = () => {
+      backAt = performance.now()
     }
+    const onWheel = (e: WheelEvent) => e.deltaY < 0 && back()
+    const onKey = (e: KeyboardEvent) => KEYS_UP.has(e.key) && back()
+    const onTouchStart = (e: TouchEvent) => {
+      touchY = e.touches[0]?.clientY ?? 0
+    }
+    const onTouchMove = (e: TouchEvent) => {
+      const y = e.touches[0]?.clientY ?? touchY
+      // A finger moving down drags older posts into view.
+      if (y > touchY) back()
+      touchY = y
+    }
+    // On the scrollbar (past the content's width): which way it will be dragged is not known.
+    const onPointerDown = (e: PointerEvent) => e.offsetX >= el.clientWidth && back()
     const onScroll = () => {
       if (el.scrollHeight - el.scrollTop - el.clientHeight < 80) atBottom.current = true
-      else if (performance.now() - intentAt < INTENT_MS) atBottom.current = false
+      else if (performance.now() - backAt < INTENT_MS) atBottom.current = false
     }
-    for (const type of SCROLL_INTENT_EVENTS) el.addEventListener(type, onIntent, { passive: true })
-    el.addEventListener('scroll', onScroll, { passive: true })
+    const listeners = [
+      ['wheel', onWheel],
+      ['keydown', onKey],
+      ['touchstart', onTouchStart],
+      ['touchmove', onTouchMove],
+      ['pointerdown', onPointerDown],
+      ['scroll', onScroll],
+    ] as const
+    for (const [type, fn] of listeners) el.addEventListener(type, fn as EventListener, { passive: true })
     return () => {
-      for (const type of SCROLL_INTENT_EVENTS) el.removeEventListener(type, onIntent)
-      el.removeEventListener('scroll', onScroll)
+      for (const [type, fn] of listeners) el.removeEventListener(type, fn as EventListener)
     }
   }, [scroller])
   // In the next frame, not now: scrolling to the end needs the new layout, and asking for it
@@ -61,7 +83,7 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, count: 
     if (!el || !atBottom.current) return
     const frame = requestAnimationFrame(() => latest.current(el))
     return () => cancelAnimationFrame(frame)
-  }, [count, scroller])
+  }, [contentKey, scroller])
 }
 
 // The full list is drawn in blocks of this many posts, each redrawn only when one of its own
@@ -115,7 +137,8 @@ function VirtualList({ posts, labels, selfKey }: ListProps) {
     overscan: 20,
     getItemKey: (i) => posts[i]!.id,
   })
-  useStickToBottom(scroller, posts.length, () => virtualizer.scrollToIndex(posts.length - 1, { align: 'end' }))
+  // The total height changes as rows are measured: the end moves, and a pinned view follows it.
+  useStickToBottom(scroller, `${posts.length}:${virtualizer.getTotalSize()}`, () => virtualizer.scrollToIndex(posts.length - 1, { align: 'end' }))
   const items = virtualizer.getVirtualItems()
   return (
     <div className="messages" ref={scroller} role="region" aria-label={t('messages.label')} tabIndex={0}>
