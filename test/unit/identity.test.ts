@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { bytesToHex, hexToBytes } from '../../src/core/bytes.ts'
 import { fingerprint, longFingerprint } from '../../src/core/identity/fingerprint.ts'
 import { generateIdentity, identityFromSecret, publicKeyHex, sign, signWithNoble } from '../../src/core/identity/identity.ts'
@@ -66,6 +66,20 @@ describe('fingerprint', () => {
 })
 
 describe('signing paths', () => {
+  it('asks WebCrypto before returning once the key is imported, so work can run meanwhile', async () => {
+    const id = await generateIdentity()
+    const msg = new Uint8Array([1, 2, 3])
+    const first = await sign(id, msg)
+    const spy = vi.spyOn(crypto.subtle, 'sign')
+    try {
+      const pending = sign(id, msg)
+      expect(spy).toHaveBeenCalledTimes(1)
+      expect(await pending).toEqual(first)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
   it('WebCrypto and noble produce the same signature bytes', async () => {
     for (let i = 0; i < 5; i++) {
       const id = await generateIdentity()

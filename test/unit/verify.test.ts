@@ -153,9 +153,25 @@ describe('fallback to noble', () => {
 describe('WebCrypto key cache', () => {
   function countingSubtle() {
     const importKey = vi.fn((...args: Parameters<SubtleCrypto['importKey']>) => crypto.subtle.importKey(...args))
-    const subtle = { importKey, verify: crypto.subtle.verify.bind(crypto.subtle) } as unknown as SubtleCrypto
-    return { importKey, subtle }
+    const verify = vi.fn((...args: Parameters<SubtleCrypto['verify']>) => crypto.subtle.verify(...args))
+    const subtle = { importKey, verify } as unknown as SubtleCrypto
+    return { importKey, verify, subtle }
   }
+
+  it('asks WebCrypto before returning once the key is imported, so checks can run meanwhile', async () => {
+    const { verify: subtleVerify, subtle } = countingSubtle()
+    const verify = createWebCryptoVerifier(subtle)
+    const id = await generateIdentity()
+    const sig = await sign(id, msg)
+    expect(await verify(id.publicKey, msg, sig)).toBe(true)
+    const pending = verify(id.publicKey, msg, sig)
+    // No await in between: the second verification is already with WebCrypto.
+    expect(subtleVerify).toHaveBeenCalledTimes(2)
+    expect(await pending).toBe(true)
+    const forged = sig.slice()
+    forged[0]! ^= 1
+    expect(await verify(id.publicKey, msg, forged)).toBe(false)
+  })
 
   it('imports each key once, even for concurrent verifications', async () => {
     const { importKey, subtle } = countingSubtle()

@@ -37,6 +37,8 @@ const PKCS8_ED25519_PREFIX = new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30,
 
 // One imported (non-extractable) key per seed; `false` once WebCrypto has shown it cannot.
 const webCryptoKeys = new WeakMap<Uint8Array, Promise<CryptoKey | null>>()
+// The same keys once imported, to be used without waiting for a promise (see `sign`).
+const importedKeys = new WeakMap<Uint8Array, CryptoKey>()
 let webCryptoSigning = typeof globalThis.crypto?.subtle?.importKey === 'function'
 
 function webCryptoKey(seed: Uint8Array): Promise<CryptoKey | null> {
@@ -45,7 +47,13 @@ function webCryptoKey(seed: Uint8Array): Promise<CryptoKey | null> {
     const der = new Uint8Array(PKCS8_ED25519_PREFIX.length + seed.length)
     der.set(PKCS8_ED25519_PREFIX)
     der.set(seed, PKCS8_ED25519_PREFIX.length)
-    key = crypto.subtle.importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']).catch(() => null)
+    key = crypto.subtle.importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']).then(
+      (k) => {
+        importedKeys.set(seed, k)
+        return k
+      },
+      () => null,
+    )
     webCryptoKeys.set(seed, key)
   }
   return key
@@ -55,8 +63,17 @@ function webCryptoKey(seed: Uint8Array): Promise<CryptoKey | null> {
  * ed25519 signature (deterministic, RFC 8032) over exactly `bytes`. WebCrypto where the browser
  * has Ed25519 (about 20 times faster than JavaScript); @noble/ed25519 otherwise. Both give the
  * same bytes, since the scheme is deterministic.
+ *
+ * Once the key is imported, WebCrypto is asked before this returns: it signs on another
+ * thread, and a caller can do other work until it awaits the result.
  */
-export async function sign(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
+export function sign(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
+  const key = webCryptoSigning ? importedKeys.get(identity.secretKey) : undefined
+  if (key) return crypto.subtle.sign('Ed25519', key, bytes as Uint8Array<ArrayBuffer>).then((sig) => new Uint8Array(sig))
+  return signAfterImport(identity, bytes)
+}
+
+async function signAfterImport(identity: Identity, bytes: Uint8Array): Promise<Uint8Array> {
   if (webCryptoSigning) {
     const key = await webCryptoKey(identity.secretKey)
     if (key) return new Uint8Array(await crypto.subtle.sign('Ed25519', key, bytes as Uint8Array<ArrayBuffer>))

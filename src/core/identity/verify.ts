@@ -62,10 +62,12 @@ export async function verifyWithNoble(publicKey: Uint8Array, message: Uint8Array
  * WebCryptoUnsupportedError, when the platform cannot do Ed25519 at all.
  */
 export function createWebCryptoVerifier(subtle: SubtleCrypto | undefined, maxKeys = DEFAULT_MAX_KEYS): VerifyFn {
-  // null = the bytes are not an acceptable key; remembered so garbage is not re-checked.
-  const keys = new Map<string, Promise<CryptoKey | null>>()
+  // `key` is set once the import settled; null = the bytes are not an acceptable key,
+  // remembered so garbage is not re-checked.
+  type Entry = { ready: Promise<CryptoKey | null>; key?: CryptoKey | null }
+  const keys = new Map<string, Entry>()
 
-  function keyFor(api: SubtleCrypto, publicKey: Uint8Array): Promise<CryptoKey | null> {
+  function entryFor(api: SubtleCrypto, publicKey: Uint8Array): Entry {
     const hex = bytesToHex(publicKey)
     const cached = keys.get(hex)
     if (cached) {
@@ -74,15 +76,19 @@ export function createWebCryptoVerifier(subtle: SubtleCrypto | undefined, maxKey
       keys.set(hex, cached)
       return cached
     }
-    const entry = isAcceptablePublicKey(publicKey)
-      ? Promise.resolve()
-          .then(() => api.importKey('raw', publicKey as Buf, ED25519, false, ['verify']))
-          .catch((cause: unknown) => {
-            keys.delete(hex)
-            // The key was checked above, so a refusal is the platform's, not the key's.
-            throw new WebCryptoUnsupportedError('WebCrypto cannot import an Ed25519 key', { cause })
-          })
-      : Promise.resolve(null)
+    const entry: Entry = { ready: Promise.resolve(null) }
+    if (isAcceptablePublicKey(publicKey)) {
+      entry.ready = Promise.resolve()
+        .then(() => api.importKey('raw', publicKey as Buf, ED25519, false, ['verify']))
+        .then((key) => (entry.key = key))
+        .catch((cause: unknown) => {
+          if (keys.get(hex) === entry) keys.delete(hex)
+          // The key was checked above, so a refusal is the platform's, not the key's.
+          throw new WebCryptoUnsupportedError('WebCrypto cannot import an Ed25519 key', { cause })
+        })
+    } else {
+      entry.key = null
+    }
     keys.set(hex, entry)
     if (keys.size > maxKeys) {
       const oldest = keys.keys().next()
@@ -91,17 +97,21 @@ export function createWebCryptoVerifier(subtle: SubtleCrypto | undefined, maxKey
     return entry
   }
 
-  return async (publicKey, message, signature) => {
-    if (!subtle) throw new WebCryptoUnsupportedError('crypto.subtle is not available')
-    if (!wellFormed(publicKey, message, signature)) return false
-    const key = await keyFor(subtle, publicKey)
-    if (!key) return false
-    try {
-      return await subtle.verify(ED25519, key, signature as Buf, message as Buf)
-    } catch (cause) {
+  const verify = (api: SubtleCrypto, key: CryptoKey, message: Uint8Array, signature: Uint8Array) =>
+    api.verify(ED25519, key, signature as Buf, message as Buf).catch((cause: unknown) => {
       // Lengths and key are valid here, so a throw means the platform cannot verify.
       throw new WebCryptoUnsupportedError('WebCrypto cannot verify Ed25519', { cause })
-    }
+    })
+
+  return (publicKey, message, signature) => {
+    if (!subtle) return Promise.reject(new WebCryptoUnsupportedError('crypto.subtle is not available'))
+    if (!wellFormed(publicKey, message, signature)) return Promise.resolve(false)
+    const entry = entryFor(subtle, publicKey)
+    if (entry.key === null) return Promise.resolve(false)
+    // An author seen before: WebCrypto is asked before this returns, so that the caller can
+    // check the rest of a post while another thread verifies it.
+    if (entry.key) return verify(subtle, entry.key, message, signature)
+    return entry.ready.then((key) => (key ? verify(subtle, key, message, signature) : false))
   }
 }
 

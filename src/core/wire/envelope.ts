@@ -62,12 +62,25 @@ export async function signPayload(
   if (!equalBytes(payload.author, identity.publicKey)) {
     throw new PayloadError('wrong-author', 'payload author is not the signing identity')
   }
-  if (!isValidPayload(payload)) throw new PayloadError('invalid', `invalid ${payload.kind} payload`)
-  const signed = encodePayload(payload)
-  const sig = await sign(identity, signed)
+  let signed: Uint8Array
+  try {
+    signed = encodePayload(payload)
+  } catch {
+    throw new PayloadError('invalid', `invalid ${payload.kind} payload`)
+  }
+  // WebCrypto signs on another thread: the payload is checked and its id worked out meanwhile.
+  // Nothing leaves this function signed unless the checks pass.
+  const signing = sign(identity, signed)
+  const valid = isValidPayload(payload)
+  const id = postId(signed)
+  if (!valid) {
+    signing.catch(() => undefined)
+    throw new PayloadError('invalid', `invalid ${payload.kind} payload`)
+  }
+  const sig = await signing
   const envelope = encodeEnvelope(signed, sig)
   if (envelope.length > MAX_ENVELOPE_BYTES) {
     throw new PayloadError('too-large', `envelope of ${envelope.length} bytes does not fit in a frame`)
   }
-  return { signed, sig, id: postId(signed), envelope }
+  return { signed, sig, id, envelope }
 }

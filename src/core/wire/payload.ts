@@ -128,13 +128,31 @@ export function isValidPayload(p: Payload): boolean {
  * trailing bytes), so one payload has one byte string and hence one post id.
  */
 export function decodePayload(bytes: Uint8Array): Result<Payload, 'malformed'> {
-  let raw: unknown
+  const raw = readPayload(bytes)
+  return raw.ok ? checkPayload(raw.value, bytes) : raw
+}
+
+/** The first half of `decodePayload`: the CBOR value, not yet checked against anything. */
+export function readPayload(bytes: Uint8Array): Result<unknown, 'malformed'> {
   try {
-    raw = decode(bytes, STRICT_CBOR)
+    return ok(decode(bytes, STRICT_CBOR))
   } catch {
     return err('malformed')
   }
+}
+
+/** The second half of `decodePayload`: `raw`, read from `bytes`, checked and typed. */
+export function checkPayload(raw: unknown, bytes: Uint8Array): Result<Payload, 'malformed'> {
   const payload = parseTuple(raw)
   if (!payload || !equalBytes(encodePayload(payload), bytes)) return err('malformed')
   return ok(payload)
+}
+
+/**
+ * The key a read but unchecked payload names as its author, if it holds one where a payload
+ * does: enough to start verifying its signature while the rest is checked.
+ */
+export function claimedAuthor(raw: unknown): Uint8Array | undefined {
+  const author: unknown = Array.isArray(raw) ? raw[3] : undefined
+  return author instanceof Uint8Array && author.length === PUBLIC_KEY_BYTES ? author : undefined
 }
