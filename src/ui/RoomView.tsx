@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks'
 import { memo, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import type { Chat } from '../core/chat/chat.ts'
-import type { Timeline, TimelineRow } from '../core/chat/timeline.ts'
+import type { Timeline } from '../core/chat/timeline.ts'
 import { useT } from './i18n/index.ts'
 import { useObservable } from './use-observable.ts'
 import { authorLabels } from './labels.ts'
@@ -48,13 +48,12 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   )
 }
 
-/** The room's posts, and the announcement of new ones: the part of the room a new post changes. */
+/** The room's posts, and the announcement of new ones. Both watch the timeline themselves. */
 const RoomPosts = memo(function RoomPostsList({ timeline, labels, selfKey }: { timeline: Timeline; labels: Map<string, string>; selfKey: string }) {
-  const posts = useObservable(timeline)
-  const announcer = useNewPostAnnouncer(posts, labels, selfKey)
+  const announcer = useNewPostAnnouncer(timeline, labels, selfKey)
   return (
     <>
-      <MessageList posts={posts} labels={labels} selfKey={selfKey} />
+      <MessageList timeline={timeline} labels={labels} selfKey={selfKey} />
       <p className="sr-only" role="status" aria-atomic="true" ref={announcer} />
     </>
   )
@@ -71,15 +70,17 @@ function splitAuthor(pair: string): { key: string; name: string } {
  * itself, or how many came at once. History already there on opening, one's own posts and
  * receipt changes are never read out (the list itself is not a live region).
  */
-function useNewPostAnnouncer(posts: readonly TimelineRow[], labels: Map<string, string>, selfKey: string) {
+function useNewPostAnnouncer(timeline: Timeline, labels: Map<string, string>, selfKey: string) {
   const region = useRef<HTMLParagraphElement>(null)
   const seen = useRef<Set<string>>(undefined)
   const { t } = useT()
   useEffect(() => {
-    // In a task of its own: this effect would otherwise run inside the commit that draws the
-    // post (React flushes a store update's effects at once), and a screen reader is not that
-    // hurried. Posts that come meanwhile are all looked at by the next run.
-    const timer = setTimeout(() => {
+    // In a task of its own, never inside the one that draws the post: a screen reader is not
+    // that hurried. Posts that come meanwhile are all looked at by the next run.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const check = () => {
+      timer = undefined
+      const posts = timeline.value
       const first = seen.current === undefined || (seen.current.size === 0 && posts.length > 1)
       const known = (seen.current ??= new Set())
       const added = posts.filter((p) => !known.has(p.id))
@@ -91,8 +92,16 @@ function useNewPostAnnouncer(posts: readonly TimelineRow[], labels: Map<string, 
       const last = fresh[fresh.length - 1]!
       region.current.textContent =
         fresh.length === 1 ? t('messages.newFrom', { name: labels.get(`${last.author}:${last.name}`) ?? last.name, text: last.text }) : t('messages.newCount', { count: fresh.length })
-    })
-    return () => clearTimeout(timer)
-  }, [posts, labels, selfKey, t])
+    }
+    const soon = () => {
+      timer ??= setTimeout(check)
+    }
+    soon()
+    const unsubscribe = timeline.subscribe(soon)
+    return () => {
+      unsubscribe()
+      clearTimeout(timer)
+    }
+  }, [timeline, labels, selfKey, t])
   return region
 }
