@@ -46,6 +46,25 @@ describe('Timeline', () => {
     expect(t.value.map((r) => r.id)).toEqual(['a'])
   })
 
+  it('draws a row given `after` no sooner, unless a received post is drawn first', async () => {
+    const t = new Timeline()
+    let told = 0
+    t.subscribe(() => told++)
+    t.upsert([row(1, 'mine')], { after: 30 })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(told).toBe(0)
+    await new Promise((r) => setTimeout(r, 40))
+    expect(told).toBe(1)
+    expect(t.value.map((r) => r.id)).toEqual(['mine'])
+
+    await new Promise((r) => setTimeout(r, 20))
+    t.upsert([row(2, 'mine2')], { after: 30 })
+    t.upsert([row(3, 'theirs')], { received: true })
+    await Promise.resolve()
+    expect(told).toBe(2)
+    expect(t.value.map((r) => r.id)).toEqual(['mine', 'mine2', 'theirs'])
+  })
+
   it('gathers received posts that arrive in a burst, too', async () => {
     const t = new Timeline()
     let told = 0

@@ -37,7 +37,8 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
    */
   readonly authors = new Observable<string>('')
   private lastNotify = -Infinity
-  private pending: ReturnType<typeof setTimeout> | 'microtask' | undefined
+  // The draw already scheduled: in a microtask, after a burst's frame, or later (see upsert).
+  private pending: { kind: 'microtask' } | { kind: 'burst' | 'later'; timer: ReturnType<typeof setTimeout> } | undefined
   /** True once the whole history is in memory (the first page comes before it). */
   complete = false
 
@@ -67,9 +68,10 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
 
   /**
    * Adds or replaces rows. `received`: posts just verified off the network, drawn in this very
-   * task (see schedule); anything else (our own post, receipts, history) in the next one.
+   * task (see schedule); anything else (our own post, receipts, history) in a later one, no
+   * sooner than `after` milliseconds from now unless something else is drawn first.
    */
-  upsert(rows: Iterable<TimelineRow | PostRow>, { received = false } = {}): void {
+  upsert(rows: Iterable<TimelineRow | PostRow>, { received = false, after = 0 } = {}): void {
     let appendOnly = true
     let changed = false
     for (const input of rows) {
@@ -92,7 +94,7 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
     }
     if (!changed) return
     if (!appendOnly) this.rows.sort(comparePosts)
-    this.schedule(received)
+    this.schedule(received, after)
   }
 
   has(id: string): boolean {
@@ -113,22 +115,26 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
     return this.rows.findIndex((r) => r.id === row.id)
   }
 
-  private schedule(received: boolean): void {
-    if (this.pending !== undefined) return
+  private schedule(received: boolean, after: number): void {
+    const pending = this.pending
+    if (pending?.kind === 'microtask' || pending?.kind === 'burst') return
     const since = performance.now() - this.lastNotify
     if (since < BURST_GAP_MS) {
-      this.pending = setTimeout(() => this.flush(), NOTIFY_EVERY_MS - since)
+      if (pending) return
+      this.pending = { kind: 'burst', timer: setTimeout(() => this.flush(), NOTIFY_EVERY_MS - since) }
     } else if (received) {
-      // A post someone else wrote is drawn before this task ends (React renders in a microtask).
+      // A post someone else wrote is drawn before this task ends (React renders in a microtask),
+      // and takes along whatever was waiting to be drawn later (our own post, say).
       // The network work it may hold back is gossipsub forwarding it, which members rarely need:
       // the author's flood publish reaches them first-hand. Waiting for the next task instead
       // cost about 0.06 ms more (median, latency benchmark) of a send-to-screen time near 2 ms.
-      this.pending = 'microtask'
+      if (pending) clearTimeout(pending.timer)
+      this.pending = { kind: 'microtask' }
       queueMicrotask(() => this.flush())
-    } else {
+    } else if (!pending) {
       // Never synchronously, nor in this task: a listener may render, and that must not run
       // before the network work of the current task (sending our own post).
-      this.pending = setTimeout(() => this.flush(), 0)
+      this.pending = { kind: 'later', timer: setTimeout(() => this.flush(), after) }
     }
   }
 
