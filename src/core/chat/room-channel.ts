@@ -10,7 +10,7 @@ import type { SyncResult, SyncRoom } from '../net/sync-protocol.ts'
 import type { VerifiedHello, VerifiedPost } from '../wire/validate.ts'
 import { loadEngine, type Engine } from './engine-loader.ts'
 import type { Network, Verdict } from '../net/network.ts'
-import { RECEIVED_WRITE_DELAY_MS, type PostWriter } from './post-writer.ts'
+import type { PostWriter } from './post-writer.ts'
 import { Timeline } from './timeline.ts'
 import type { Rejections } from './rejections.ts'
 
@@ -242,7 +242,7 @@ export class RoomChannel implements SyncRoom {
     this.lamport = Math.max(this.lamport, p.lamport)
     const row = postRow(p, this.id)
     this.timeline.upsert([row], { received: true })
-    void this.ctx.writer.add(row, RECEIVED_WRITE_DELAY_MS)
+    void this.ctx.writer.addReceived(row)
   }
 
   private acceptHello(h: VerifiedHello): void {
