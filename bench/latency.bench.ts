@@ -143,7 +143,8 @@ test('latency: post vs bare gossipsub vs raw RTCDataChannel', async ({ newDevice
   }
   record('Latency (one-way, 2 devices)', figures)
 
-  await whereTheTimeGoes(a.page, b.page, room, TOPIC, PACES[0]!.gap)
+  await instrumentStages(a.page, b.page, room, TOPIC)
+  for (const pace of PACES) await whereTheTimeGoes(a.page, b.page, room, TOPIC, pace.gap)
 })
 
 function countOf(page: Page, name: '__raw' | '__gossip'): Promise<number> {
@@ -163,13 +164,8 @@ function collect(page: Page, name: '__raw' | '__gossip', count: number): Promise
   )
 }
 
-/**
- * The same two pages, instrumented after the figures above were taken: timestamps at each
- * stage of a post's way and of a bare gossipsub message's way, to show which part of a post's
- * latency is the application's own work and which is the network stack's.
- */
-async function whereTheTimeGoes(sender: Page, receiver: Page, room: string, topic: string, pause: number): Promise<void> {
-  const M = 100
+/** Timestamps at each stage of a post's way and of a bare gossipsub message's way (once per page pair). */
+async function instrumentStages(sender: Page, receiver: Page, room: string, topic: string): Promise<void> {
   await sender.evaluate(({ roomHex }) => {
     const now = () => performance.timeOrigin + performance.now()
     const s: Record<string, number[]> = { sign0: [], sign1: [], sent: [] }
@@ -212,6 +208,23 @@ async function whereTheTimeGoes(sender: Page, receiver: Page, room: string, topi
     })
   }, { roomHex: room, bare: topic })
   await watchArrivals(receiver, 'split')
+}
+
+/**
+ * The same two pages, instrumented after the figures above were taken: where a post's time
+ * goes, stage by stage, next to a bare gossipsub message's, at one pace; to show which part of
+ * a post's latency is the application's own work and which is the network stack's.
+ */
+async function whereTheTimeGoes(sender: Page, receiver: Page, room: string, topic: string, pause: number): Promise<void> {
+  const M = 100
+  // Each pace starts from empty lists.
+  for (const page of [sender, receiver]) {
+    await page.evaluate(() => {
+      const w = window as unknown as { __split: Record<string, number[]>; __arrivals?: Record<string, number[]> }
+      for (const xs of Object.values(w.__split)) xs.length = 0
+      if (w.__arrivals?.split) w.__arrivals.split.length = 0
+    })
+  }
 
   const started = await sender.evaluate(async ({ roomHex, bare, n, gap }) => {
     const ps = window.roda!.chat.network!.node.services.pubsub
