@@ -10,9 +10,9 @@ import { putPosts } from '../store/repo.ts'
  */
 export const RECEIVED_WRITE_DELAY_MS = 50
 /**
- * Posts that come closer together than this are a burst. One that comes alone is written at
- * once: waiting for company that does not come only moved its write onto the next post's way
- * in (on the benchmark's shared 2 cores, posts 15 ms apart were drawn 0.15-0.25 ms later, as
+ * Posts that come closer together than this are a burst. A post after a quiet moment (a lone
+ * one, or the first of a burst) is written at once: waiting for company that does not come only
+ * moved its write onto the next post's way in (on the benchmark's shared 2 cores, posts 15 ms apart were drawn 0.15-0.25 ms later, as
  * a median, when the one before was written 50 ms after it rather than at once).
  */
 export const BURST_GAP_MS = 10
@@ -47,7 +47,7 @@ export class PostWriter {
     return this.batch.done
   }
 
-  /** A post from the network: written at once when it comes alone, gathered in a burst. */
+  /** A post from the network: written at once after a quiet moment, gathered in a burst. */
   addReceived(row: PostRow): Promise<void> {
     const now = performance.now()
     const burst = now - this.lastReceived < BURST_GAP_MS
