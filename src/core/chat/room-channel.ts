@@ -39,14 +39,18 @@ export interface RoomPeer {
 const HELLO_EVERY_MS = 60_000
 // Publishing a burst of posts asks for one confirming sync, not one per post.
 const CONFIRM_AFTER_MS = 400
-// Our own post is drawn and stored this long after it was handed to the network, not at once:
-// drawing it (React, then layout and paint) and writing it (IndexedDB, in the browser process)
-// would take the CPU from the post on its way out. On the benchmark's 2 cores, where the other
-// device shares the CPU too, doing both at once cost 0.3-0.4 ms of a send-to-screen time of
-// about 2.5 ms (median, posts alternating between the two ways in one run); anything from 1 to
-// 10 ms later did equally well. A few milliseconds are well within the frame the post is
-// painted in, and a page being closed writes it at once (PostWriter flushes on pagehide).
+// Our own post is drawn and stored about this long after it is published, not at once (drawn
+// sooner if something else is drawn meanwhile): drawing it (React, then layout and paint) and
+// writing it (IndexedDB, in the browser process) would take the CPU from the post on its way
+// out. On the benchmark's 2 cores, where the other device shares the CPU too, doing both at
+// once cost 0.3-0.4 ms of a send-to-screen time of about 2.5 ms (median, posts alternating
+// between the two ways in one run); anything from 1 to 10 ms later did equally well. A few
+// milliseconds are well within the frame the post is painted in, and a page being closed writes
+// it at once (PostWriter flushes on pagehide).
 const AFTER_SENDING_MS = 4
+// No sync session lasts this long, so an own post indexed this long ago was compared by every
+// session still to report.
+const FORGET_INDEXED_AFTER_MS = 5 * 60_000
 // A peer that keeps refusing a post (say its clock is far behind) must not cause endless syncs.
 const MAX_FOLLOW_UPS = 3
 
@@ -84,6 +88,11 @@ export class RoomChannel implements SyncRoom {
 
   /** Every post of the room on this device, in display order: dedup, clock and sync all use it. */
   index = ItemIndex.from([])
+  /**
+   * Our recent posts → when they entered the index (Infinity: not yet). A sync session that
+   * began before that never compared them, so it proves nothing about them (see onSynced).
+   */
+  private readonly indexedAt = new Map<string, number>()
   private lamport = 0
   /**
    * The index of a long room takes a moment to read, and the signing/validation engine is a
@@ -145,7 +154,13 @@ export class RoomChannel implements SyncRoom {
     }
     this.followUps = 0
     const peerKey = this.hellos.get(result.peer)?.author
-    void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey).then((rows) => this.timeline.upsert(rows))
+    const notCompared = new Set<string>()
+    for (const [id, at] of this.indexedAt) {
+      // Same millisecond: it may have come just after the session began.
+      if (at >= result.startedAt) notCompared.add(id)
+      else if (at < Date.now() - FORGET_INDEXED_AFTER_MS) this.indexedAt.delete(id)
+    }
+    void markDelivered(this.ctx.db, this.id, bytesToHex(this.ctx.me().publicKey), result.startedAt, peerKey, notCompared).then((rows) => this.timeline.upsert(rows))
   }
 
   private confirmSoon(): void {
@@ -187,8 +202,15 @@ export class RoomChannel implements SyncRoom {
     // is indexed for sync once stored, so sync never offers a post it cannot load yet.
     this.timeline.upsert([row], { after: AFTER_SENDING_MS })
     void this.publish(signed.envelope)
-    await this.ctx.writer.add(row, AFTER_SENDING_MS)
+    this.indexedAt.set(row.id, Infinity)
+    try {
+      await this.ctx.writer.add(row, AFTER_SENDING_MS)
+    } catch (e) {
+      this.indexedAt.delete(row.id)
+      throw e
+    }
     this.index.add(row.lamport, row.id)
+    this.indexedAt.set(row.id, Date.now())
     return row
   }
 

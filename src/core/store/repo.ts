@@ -104,14 +104,15 @@ export async function postsByIds(db: RodaDB, ids: string[]): Promise<PostRow[]> 
 /**
  * Records that a peer's device now holds all of `author`'s posts in a room up to `upTo`
  * (receivedAt): a completed sync proves it. Marks them sent and adds the peer's key (when known)
- * to the receipts. Only rows that change are written; they are returned.
+ * to the receipts; `except`: posts the session did not compare after all. Only rows that change
+ * are written; they are returned.
  */
-export async function markDelivered(db: RodaDB, roomId: string, author: string, upTo: number, peerKey?: string): Promise<PostRow[]> {
+export async function markDelivered(db: RodaDB, roomId: string, author: string, upTo: number, peerKey?: string, except?: ReadonlySet<string>): Promise<PostRow[]> {
   return db.transaction('rw', db.posts, async () => {
     const rows = await db.posts
       .where('[room+author]')
       .equals([roomId, author])
-      .and((p) => p.receivedAt <= upTo && (p.status !== 'sent' || (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey))))
+      .and((p) => p.receivedAt <= upTo && !except?.has(p.id) && (p.status !== 'sent' || (peerKey !== undefined && !(p.seenBy ?? []).includes(peerKey))))
       .toArray()
     for (const p of rows) {
       p.status = 'sent'
