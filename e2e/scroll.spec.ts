@@ -41,4 +41,25 @@ test('the list follows the newest post while history pours in, and stays where t
   await expect(message(b.page, 'while you read')).toBeInViewport()
   await a.page.evaluate((r) => window.roda!.chat.send(r, 'welcome back'), room)
   await expect(message(b.page, 'welcome back')).toBeInViewport()
+
+  // The list gets shorter (a phone's keyboard opens, the QR code above it loads): a view at the
+  // end stays at the end. Under load, the QR code once loaded after the history had been
+  // scrolled to, and the newest post ended up below the view.
+  await b.page.setViewportSize({ width: 1280, height: 620 })
+  await expect(message(b.page, 'welcome back')).toBeInViewport()
+  await b.page.setViewportSize({ width: 1280, height: 540 })
+  await expect(message(b.page, 'welcome back')).toBeInViewport()
+})
+
+test('a short room stays at its newest post when the list gets shorter', async ({ newDevice }) => {
+  const a = await newDevice('a')
+  await onboard(a.page, 'ana')
+  await createRoom(a.page, 'short')
+  const room = await roomId(a.page)
+  await a.page.evaluate(async (r) => {
+    for (let i = 0; i < 40; i++) await window.roda!.chat.send(r, `line ${i}`)
+  }, room)
+  await expect(message(a.page, 'line 39')).toBeInViewport()
+  await a.page.setViewportSize({ width: 1280, height: 480 })
+  await expect(message(a.page, 'line 39')).toBeInViewport()
 })

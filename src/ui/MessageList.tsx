@@ -40,7 +40,7 @@ const INTENT_MS = 1_000
  * scrollbar): while history pours in, the list grows between our scrolling to the end and the
  * scroll event, and judging by position alone left a late joiner stuck in the middle of a
  * 10,000-post room. Returns `followEnd`, to call whenever the end may have moved (a post, a
- * re-measure).
+ * re-measure); the list's own size is watched here.
  */
 function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, scrollToEnd: (el: HTMLElement) => void): () => void {
   const atBottom = useRef(true)
@@ -49,9 +49,21 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, scrollT
   useLayoutEffect(() => {
     latest.current = scrollToEnd
   })
+  // In the next frame, not now: scrolling to the end needs the new layout, and asking for it
+  // here would lay the page out once more per post, before the browser does so for the frame.
+  const [followEnd] = useState(() => () => {
+    const el = scroller.current
+    if (!el || !atBottom.current) return
+    cancelAnimationFrame(frame.current)
+    frame.current = requestAnimationFrame(() => latest.current(el))
+  })
   useEffect(() => {
     const el = scroller.current
     if (!el) return
+    // The list getting shorter (a phone's keyboard, the header growing above it) moves its end
+    // out of view without any post or scroll: a pinned view follows that too.
+    const resized = new ResizeObserver(followEnd)
+    resized.observe(el)
     let backAt = -Infinity
     let touchY = 0
     const back = () => {
@@ -84,18 +96,11 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, scrollT
     ] as const
     for (const [type, fn] of listeners) el.addEventListener(type, fn as EventListener, { passive: true })
     return () => {
+      resized.disconnect()
       cancelAnimationFrame(frame.current)
       for (const [type, fn] of listeners) el.removeEventListener(type, fn as EventListener)
     }
-  }, [scroller])
-  // In the next frame, not now: scrolling to the end needs the new layout, and asking for it
-  // here would lay the page out once more per post, before the browser does so for the frame.
-  const [followEnd] = useState(() => () => {
-    const el = scroller.current
-    if (!el || !atBottom.current) return
-    cancelAnimationFrame(frame.current)
-    frame.current = requestAnimationFrame(() => latest.current(el))
-  })
+  }, [scroller, followEnd])
   return followEnd
 }
 
