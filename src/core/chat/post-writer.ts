@@ -12,8 +12,9 @@ export const RECEIVED_WRITE_DELAY_MS = 50
 /**
  * Posts that come closer together than this are a burst. A post after a quiet moment (a lone
  * one, or the first of a burst) is written at once: waiting for company that does not come only
- * moved its write onto the next post's way in (on the benchmark's shared 2 cores, posts 15 ms apart were drawn 0.15-0.25 ms later, as
- * a median, when the one before was written 50 ms after it rather than at once).
+ * moved its write onto the next post's way in (on the benchmark's shared 2 cores, posts 15 ms
+ * apart were drawn 0.15-0.25 ms later, as a median, when the one before was written 50 ms
+ * after it rather than at once).
  */
 export const BURST_GAP_MS = 10
 

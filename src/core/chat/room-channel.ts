@@ -45,8 +45,8 @@ const CONFIRM_AFTER_MS = 400
 // out. On the benchmark's 2 cores, where the other device shares the CPU too, doing both at
 // once cost 0.3-0.4 ms of a send-to-screen time of about 2.5 ms (median, posts alternating
 // between the two ways in one run); anything from 1 to 10 ms later did equally well. A few
-// milliseconds are well within the frame the post is painted in, and a page being closed writes
-// it at once (PostWriter flushes on pagehide).
+// milliseconds are well within the frame the post is painted in, and a page being hidden or
+// closed writes it at once (main.tsx flushes the writer then).
 const AFTER_SENDING_MS = 4
 // No sync session lasts this long, so an own post indexed this long ago was compared by every
 // session still to report.
