@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExt
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Observable } from '../core/observable.ts'
 import type { TimelineRow } from '../core/chat/timeline.ts'
-import { shortFingerprint } from './labels.ts'
+import { drawPost, PostRows, type RowContext } from './post-rows.ts'
 import { useT } from './i18n/index.ts'
 
 // Up to this many posts every row is in the page (find-in-page, screen readers and tests see
@@ -18,8 +18,8 @@ interface ListProps {
 }
 
 /**
- * The room's posts. It reads the timeline itself, piece by piece, rather than taking the posts
- * as a prop: a new post then redraws the block it landed in, not the list (see FullList).
+ * The room's posts. It reads the timeline itself rather than taking the posts as a prop: a new
+ * post then adds a row to the list (see FullList) without React redrawing anything.
  */
 export const MessageList = memo(function PostList(props: ListProps) {
   const { timeline } = props
@@ -104,59 +104,36 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, scrollT
   return followEnd
 }
 
-// The full list is drawn in blocks of this many posts. Each block watches its own posts and is
-// redrawn only when one of them changed; the list itself only when a block is added (or the
-// labels change). A new post thus redraws one block of a few rows: React's work no longer
-// grows with the room (with the list redrawing all its blocks, that work was about 0.2 ms of a
-// 0.5 ms draw at 300 posts).
-const BLOCK_SIZE = 12
-
 function FullList({ timeline, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLOListElement>(null)
-  const { t } = useT()
-  const blockCount = useSyncExternalStore(timeline.subscribe, () => Math.ceil(timeline.value.length / BLOCK_SIZE))
+  const tr = useT()
   const followEnd = useStickToBottom(scroller, (el) => el.scrollTo({ top: el.scrollHeight }))
+  // One PostRows for the list's life: a change of labels or language updates rows in place.
+  const rows = useRef<PostRows>(undefined)
   useLayoutEffect(() => {
-    followEnd()
-    return timeline.subscribe(followEnd)
-  }, [timeline, followEnd])
-  const blocks = []
-  for (let i = 0; i < blockCount; i++) blocks.push(<Block key={i} timeline={timeline} from={i * BLOCK_SIZE} labels={labels} selfKey={selfKey} />)
+    const list = scroller.current
+    if (!list) return
+    const view = (rows.current ??= new PostRows(list))
+    const context = { labels, selfKey, tr }
+    // Drawn as the timeline tells of a change, in the same task: a post received from the
+    // network is on screen before the task that verified it ends.
+    const draw = () => {
+      view.show(timeline.value, context)
+      followEnd()
+    }
+    draw()
+    return timeline.subscribe(draw)
+  }, [timeline, labels, selfKey, tr, followEnd])
   // Not a live region (every receipt change would be read out): RoomView announces new posts.
-  // Focusable, so the history scrolls with the keyboard.
-  return (
-    <ol className="messages" aria-label={t('messages.label')} tabIndex={0} ref={scroller}>
-      {blocks}
-    </ol>
-  )
+  // Focusable, so the history scrolls with the keyboard. Its items are PostRows' alone.
+  return <ol className="messages" aria-label={tr.t('messages.label')} tabIndex={0} ref={scroller} />
 }
-
-/**
- * The posts from `from` on, at most a block of them, as one value that stays the same object
- * while they do (rows are immutable: a changed post, a receipt say, is a new object).
- */
-function blockOf(timeline: Posts, from: number): () => readonly TimelineRow[] {
-  let last: readonly TimelineRow[] = []
-  return () => {
-    const all = timeline.value
-    const to = Math.min(from + BLOCK_SIZE, all.length)
-    let same = last.length === Math.max(0, to - from)
-    for (let i = 0; same && i < last.length; i++) same = last[i] === all[from + i]
-    if (!same) last = all.slice(from, to)
-    return last
-  }
-}
-
-const Block = memo(function BlockRows({ timeline, from, labels, selfKey }: { timeline: Posts; from: number; labels: Map<string, string>; selfKey: string }) {
-  const snapshot = useMemo(() => blockOf(timeline, from), [timeline, from])
-  const posts = useSyncExternalStore(timeline.subscribe, snapshot)
-  return posts.map((p) => <MessageItem key={p.id} post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />)
-})
 
 function VirtualList({ timeline, labels, selfKey }: ListProps) {
   const posts = useSyncExternalStore(timeline.subscribe, timeline.getSnapshot)
   const scroller = useRef<HTMLDivElement>(null)
-  const { t } = useT()
+  const tr = useT()
+  const context = useMemo(() => ({ labels, selfKey, tr }), [labels, selfKey, tr])
   // eslint-disable-next-line react-hooks/incompatible-library -- read afresh on every render on purpose
   const virtualizer = useVirtualizer({
     count: posts.length,
@@ -171,13 +148,13 @@ function VirtualList({ timeline, labels, selfKey }: ListProps) {
   useLayoutEffect(followEnd, [posts.length, total, followEnd])
   const items = virtualizer.getVirtualItems()
   return (
-    <div className="messages" ref={scroller} role="region" aria-label={t('messages.label')} tabIndex={0}>
+    <div className="messages" ref={scroller} role="region" aria-label={tr.t('messages.label')} tabIndex={0}>
       <ol style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0, padding: 0 }}>
         {items.map((v) => {
           const p = posts[v.index]!
           return (
             <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
-              <MessageItem post={p} label={labels.get(`${p.author}:${p.name}`) ?? p.name} mine={p.author === selfKey} />
+              <PostItem post={p} context={context} />
             </div>
           )
         })}
@@ -186,52 +163,12 @@ function VirtualList({ timeline, labels, selfKey }: ListProps) {
   )
 }
 
-const MessageItem = memo(function MessageRow({ post: p, label, mine }: { post: TimelineRow; label: string; mine: boolean }) {
-  const fp = shortFingerprint(p.author)
-  const tr = useT()
-  return (
-    <li
-      className={mine ? 'message mine' : 'message'}
-      data-testid="message"
-      data-author-key={p.author}
-      data-id={p.id}
-      // Someone else's post is held by at least its author's device and ours: it is sent.
-      data-status={mine ? (p.status ?? 'sent') : 'sent'}
-    >
-      <span className="author" data-testid="message-author" title={tr.tOnce('messages.keyTitle', { key: p.author })}>
-        {label}
-      </span>
-      {/* The fingerprint is always there to compare; inside the label itself when names clash. */}
-      {!label.includes(fp) && (
-        <span className="fp" aria-hidden="true">
-          #{fp}
-        </span>
-      )}
-      <time dateTime={new Date(p.ts).toISOString()} title={tr.formatFullDate(p.ts)}>
-        {tr.formatPostTime(p.ts)}
-      </time>
-      {mine && <Receipt post={p} />}
-      <p data-testid="message-text">{p.text}</p>
-    </li>
-  )
+/** One post of the long list, drawn as in the full one (see post-rows.ts). */
+const PostItem = memo(function PostItemHost({ post, context }: { post: TimelineRow; context: RowContext }) {
+  const host = useRef<HTMLDivElement>(null)
+  // Before the virtualiser measures the row (its ref is attached after this runs).
+  useLayoutEffect(() => {
+    host.current?.replaceChildren(drawPost(post, context))
+  }, [post, context])
+  return <div ref={host} />
 })
-
-/** Waiting until another device is known to hold the post; then how many members' devices do. */
-function Receipt({ post }: { post: TimelineRow }) {
-  const { t } = useT()
-  if (post.status === 'pending') {
-    return (
-      <span className="receipt" data-testid="receipt" title={t('receipt.waitingTitle')}>
-        · {t('receipt.waiting')}
-      </span>
-    )
-  }
-  const n = post.seenBy?.length ?? 0
-  const title = n ? t('receipt.heldBy', { count: n }) : t('receipt.delivered')
-  return (
-    <span className="receipt" data-testid="receipt" data-count={n} title={title}>
-      <span aria-hidden="true">· ✓{n > 1 ? ` ${n}` : ''}</span>
-      <span className="sr-only">{title}</span>
-    </span>
-  )
-}
