@@ -17,6 +17,8 @@ const lines = [
   'Latency is taken at two paces, each with its own baselines: a post every 100 ms, where each post',
   'meets devices done with the one before (as in a conversation), and a post every 15 ms, where each',
   'post also competes with drawing and storing the ones before it, on the 2 cores both devices share.',
+  'It is measured in several runs from scratch (a fresh pair of devices each); each pace shows its',
+  'median run, and the ratio to bare gossipsub of every run.',
   '',
   `- Date: ${results.date}`,
   `- Machine: ${results.cpus} CPUs (${results.cpuModel})`,
