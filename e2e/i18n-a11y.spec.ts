@@ -3,7 +3,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures.ts'
-import { createRoom, message, onboard, send, waitForDirectPeer } from './helpers.ts'
+import { createRoom, message, onboard, roomId, send, waitForDirectPeer } from './helpers.ts'
 import en, { type Catalogue, type PluralForms } from '../src/ui/i18n/en.ts'
 import ptBR from '../src/ui/i18n/pt-BR.ts'
 import es from '../src/ui/i18n/es.ts'
@@ -185,6 +185,20 @@ test('axe finds nothing serious on onboarding, the room list and a room with pos
   await seriousViolations(a.page, 'the room list with a room')
   // Nothing wider than the phone on any of these screens.
   expect(await a.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width)
+})
+
+test('axe finds nothing serious in a room long enough to be virtualised', async ({ newDevice }) => {
+  const a = await newDevice('a')
+  await a.page.setViewportSize(PHONE)
+  await onboard(a.page, 'ana')
+  await createRoom(a.page, 'longa')
+  const room = await roomId(a.page)
+  // Past the 1,000 posts up to which every row is in the page.
+  await a.page.evaluate(async (r) => {
+    for (let i = 0; i < 1_100; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => window.roda!.chat.send(r, `post ${i + j}`)))
+  }, room)
+  await expect(a.page.locator('.messages[role="region"] [data-index]').first()).toBeVisible()
+  await seriousViolations(a.page, 'a virtualised room')
 })
 
 test('onboarding, creating a room, posting and the room list all work by keyboard alone', async ({ newDevice }) => {

@@ -1,13 +1,15 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Observable } from '../core/observable.ts'
 import type { TimelineRow } from '../core/chat/timeline.ts'
-import { drawPost, PostRows, type RowContext } from './post-rows.ts'
+import { fillPost, PostRows, type RowContext } from './post-rows.ts'
 import { useT } from './i18n/index.ts'
 
 // Up to this many posts every row is in the page (find-in-page, screen readers and tests see
 // them all); longer rooms are virtualised so only the rows near the viewport exist.
 const FULL_RENDER_LIMIT = 1000
+// Space between rows of the long list (the full list's rows have it as a margin).
+const ROW_GAP_PX = 6
 
 type Posts = Observable<readonly TimelineRow[]>
 
@@ -141,6 +143,8 @@ function VirtualList({ timeline, labels, selfKey }: ListProps) {
     estimateSize: () => 64,
     overscan: 20,
     getItemKey: (i) => posts[i]!.id,
+    // The rows' spacing: their own margin would fall outside what is measured.
+    gap: ROW_GAP_PX,
   })
   // The total height changes as rows are measured: the end moves, and a pinned view follows it.
   const followEnd = useStickToBottom(scroller, () => virtualizer.scrollToIndex(posts.length - 1, { align: 'end' }))
@@ -149,26 +153,35 @@ function VirtualList({ timeline, labels, selfKey }: ListProps) {
   const items = virtualizer.getVirtualItems()
   return (
     <div className="messages" ref={scroller} role="region" aria-label={tr.t('messages.label')} tabIndex={0}>
-      <ol style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0, padding: 0 }}>
-        {items.map((v) => {
-          const p = posts[v.index]!
-          return (
-            <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}>
-              <PostItem post={p} context={context} />
-            </div>
-          )
-        })}
+      <ol className="virtual" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((v) => (
+          <VirtualRow key={v.key} index={v.index} start={v.start} post={posts[v.index]!} context={context} measure={virtualizer.measureElement} />
+        ))}
       </ol>
     </div>
   )
 }
 
-/** One post of the long list, drawn as in the full one (see post-rows.ts). */
-const PostItem = memo(function PostItemHost({ post, context }: { post: TimelineRow; context: RowContext }) {
-  const host = useRef<HTMLDivElement>(null)
-  // Before the virtualiser measures the row (its ref is attached after this runs).
-  useLayoutEffect(() => {
-    host.current?.replaceChildren(drawPost(post, context))
-  }, [post, context])
-  return <div ref={host} />
+interface VirtualRowProps {
+  index: number
+  start: number
+  post: TimelineRow
+  context: RowContext
+  measure: (li: HTMLLIElement | null) => void
+}
+
+/**
+ * One post of the long list, an item of the list itself (screen readers count it), drawn as
+ * in the full list (see post-rows.ts). React owns its position; the post is drawn into it as
+ * it is attached, so the virtualiser measures it drawn.
+ */
+const VirtualRow = memo(function VirtualRowItem({ index, start, post, context, measure }: VirtualRowProps) {
+  const draw = useCallback(
+    (li: HTMLLIElement | null) => {
+      if (li) fillPost(li, post, context)
+      measure(li)
+    },
+    [post, context, measure],
+  )
+  return <li ref={draw} data-index={index} style={{ transform: `translateY(${start}px)` }} />
 })

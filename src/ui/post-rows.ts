@@ -29,9 +29,19 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
 }
 
 /** One post as a list item. */
-export function drawPost(p: TimelineRow, c: RowContext): HTMLLIElement {
+function drawPost(p: TimelineRow, c: RowContext): HTMLLIElement {
+  const li = document.createElement('li')
+  fillPost(li, p, c)
+  return li
+}
+
+/**
+ * Makes `li` show the post: its class, data attributes and contents. Other attributes are left
+ * alone (the long list's rows carry the virtualiser's position too).
+ */
+export function fillPost(li: HTMLLIElement, p: TimelineRow, c: RowContext): void {
   const mine = p.author === c.selfKey
-  const li = el('li', mine ? 'message mine' : 'message')
+  li.className = mine ? 'message mine' : 'message'
   li.dataset.testid = 'message'
   li.dataset.authorKey = p.author
   li.dataset.id = p.id
@@ -40,12 +50,9 @@ export function drawPost(p: TimelineRow, c: RowContext): HTMLLIElement {
   const time = el('time', undefined, c.tr.formatPostTime(p.ts))
   time.dateTime = new Date(p.ts).toISOString()
   time.title = c.tr.formatFullDate(p.ts)
-  li.append(...drawAuthor(p, c), time)
-  if (mine) li.append(drawReceipt(p, c.tr))
   const text = el('p', undefined, p.text)
   text.dataset.testid = 'message-text'
-  li.append(text)
-  return li
+  li.replaceChildren(...drawAuthor(p, c), time, ...(mine ? [drawReceipt(p, c.tr)] : []), text)
 }
 
 /** The author's label, and the fingerprint beside it unless the label already holds it. */
