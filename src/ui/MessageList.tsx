@@ -110,7 +110,7 @@ function FullList({ timeline, labels, selfKey }: ListProps) {
   const scroller = useRef<HTMLOListElement>(null)
   const tr = useT()
   const followEnd = useStickToBottom(scroller, (el) => el.scrollTo({ top: el.scrollHeight }))
-  // One PostRows for the list's life: a change of labels or language updates rows in place.
+  // One PostRows for the list's life: a change of labels updates rows in place.
   const rows = useRef<PostRows>(undefined)
   useLayoutEffect(() => {
     const list = scroller.current
@@ -120,6 +120,9 @@ function FullList({ timeline, labels, selfKey }: ListProps) {
     // Drawn as the timeline tells of a change, in the same task: a post received from the
     // network is on screen before the task that verified it ends.
     const draw = () => {
+      // Past the limit, MessageList is about to swap this list for the virtualised one: drawing
+      // the whole history here first (10,000 rows, once it is all loaded) would be thrown away.
+      if (timeline.value.length > FULL_RENDER_LIMIT) return
       view.show(timeline.value, context)
       followEnd()
     }
@@ -151,11 +154,18 @@ function VirtualList({ timeline, labels, selfKey }: ListProps) {
   const total = virtualizer.getTotalSize()
   useLayoutEffect(followEnd, [posts.length, total, followEnd])
   const items = virtualizer.getVirtualItems()
+  // Rows drawn in this commit, measured together once all are drawn: measuring each one as it
+  // is drawn would lay the page out once per row.
+  const drawn = useRef<HTMLLIElement[]>([])
+  useLayoutEffect(() => {
+    virtualizer.measureElement(null) // forgets the rows that left
+    for (const li of drawn.current.splice(0)) virtualizer.measureElement(li)
+  })
   return (
     <div className="messages" ref={scroller} role="region" aria-label={tr.t('messages.label')} tabIndex={0}>
       <ol className="virtual" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((v) => (
-          <VirtualRow key={v.key} index={v.index} start={v.start} post={posts[v.index]!} context={context} measure={virtualizer.measureElement} />
+          <VirtualRow key={v.key} index={v.index} start={v.start} post={posts[v.index]!} context={context} drawn={drawn} />
         ))}
       </ol>
     </div>
@@ -167,21 +177,23 @@ interface VirtualRowProps {
   start: number
   post: TimelineRow
   context: RowContext
-  measure: (li: HTMLLIElement | null) => void
+  /** Where a row goes once drawn, to be measured. */
+  drawn: React.RefObject<HTMLLIElement[]>
 }
 
 /**
  * One post of the long list, an item of the list itself (screen readers count it), drawn as
  * in the full list (see post-rows.ts). React owns its position; the post is drawn into it as
- * it is attached, so the virtualiser measures it drawn.
+ * it is attached (again if the post changes), before the list measures it.
  */
-const VirtualRow = memo(function VirtualRowItem({ index, start, post, context, measure }: VirtualRowProps) {
+const VirtualRow = memo(function VirtualRowItem({ index, start, post, context, drawn }: VirtualRowProps) {
   const draw = useCallback(
     (li: HTMLLIElement | null) => {
-      if (li) fillPost(li, post, context)
-      measure(li)
+      if (!li) return
+      fillPost(li, post, context)
+      drawn.current.push(li)
     },
-    [post, context, measure],
+    [post, context, drawn],
   )
   return <li ref={draw} data-index={index} style={{ transform: `translateY(${start}px)` }} />
 })

@@ -7,7 +7,7 @@ import { shortFingerprint } from './labels.ts'
  * every post, and React's work for one new row (scheduling, reconciling, committing: about
  * 0.3 ms on the benchmark's cores) was the largest single step of a post's way from one screen
  * to another, larger than signing or verifying it. Building the row's few elements directly
- * costs a fraction of that. The markup is the same as before (tests and screen readers rely on
+ * costs a fraction of that. The markup is what React drew (tests and screen readers rely on
  * it), and it is made with textContent only: a post's text is never parsed as HTML.
  */
 
@@ -64,7 +64,7 @@ function drawAuthor(p: TimelineRow, c: RowContext): HTMLElement[] {
   const fp = shortFingerprint(p.author)
   if (label.includes(fp)) return [author]
   const fpEl = el('span', 'fp', `#${fp}`)
-  fpEl.ariaHidden = 'true'
+  fpEl.setAttribute('aria-hidden', 'true')
   return [author, fpEl]
 }
 
@@ -82,7 +82,7 @@ function drawReceipt(p: TimelineRow, tr: Translator): HTMLElement {
   receipt.dataset.count = String(n)
   receipt.title = title
   const mark = el('span', undefined, `· ✓${n > 1 ? ` ${n}` : ''}`)
-  mark.ariaHidden = 'true'
+  mark.setAttribute('aria-hidden', 'true')
   receipt.append(mark, el('span', 'sr-only', title))
   return receipt
 }
@@ -96,8 +96,9 @@ interface Shown {
 /**
  * Keeps a list element's children equal to a room's posts. A post that is new gets a row; one
  * whose row object changed (a receipt: rows are immutable) gets its receipt redrawn in place;
- * a changed label (a second author with the same name appeared) is redrawn in place too; the
- * rest is not touched, so text someone is selecting stays selected.
+ * a changed label (a second author with the same name appeared) is redrawn in place too; a row
+ * out of place is moved. Nothing else is touched, so text someone is selecting stays selected.
+ * Another language or another self redraws every row.
  */
 export class PostRows {
   private readonly shown = new Map<string, Shown>()
@@ -120,8 +121,6 @@ export class PostRows {
       const last = this.posts
       while (from < posts.length && from < last.length && posts[from] === last[from]) from++
     }
-    this.drawnWith = c
-    this.posts = posts
     let cursor: ChildNode | null = from === 0 ? this.list.firstChild : this.shown.get(posts[from - 1]!.id)!.li.nextSibling
     for (let i = from; i < posts.length; i++) {
       const p = posts[i]!
@@ -137,8 +136,8 @@ export class PostRows {
       if (s.li === cursor) cursor = cursor.nextSibling
       else this.list.insertBefore(s.li, cursor)
     }
-    // Whatever is left after the posts is no longer among them (never, in practice: a room's
-    // posts are not removed).
+    // Whatever is left after the posts is no longer among them: another room's, when the same
+    // list is handed another room's timeline.
     while (cursor) {
       const next: ChildNode | null = cursor.nextSibling
       cursor.remove()
@@ -148,6 +147,9 @@ export class PostRows {
       const ids = new Set(posts.map((p) => p.id))
       for (const id of this.shown.keys()) if (!ids.has(id)) this.shown.delete(id)
     }
+    // Only once the list is drawn: skipping rows next time relies on it matching `posts`.
+    this.drawnWith = c
+    this.posts = posts
   }
 
   private redrawReceipt(s: Shown, p: TimelineRow, c: RowContext): void {
