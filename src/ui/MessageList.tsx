@@ -10,6 +10,7 @@ import { useT } from './i18n/index.ts'
 const FULL_RENDER_LIMIT = 1000
 // Space between rows of the long list (the full list's rows have it as a margin).
 const ROW_GAP_PX = 6
+const isLong = (timeline: Posts): boolean => timeline.value.length > FULL_RENDER_LIMIT
 
 type Posts = Observable<readonly TimelineRow[]>
 
@@ -25,7 +26,7 @@ interface ListProps {
  */
 export const MessageList = memo(function PostList(props: ListProps) {
   const { timeline } = props
-  const long = useSyncExternalStore(timeline.subscribe, () => timeline.value.length > FULL_RENDER_LIMIT)
+  const long = useSyncExternalStore(timeline.subscribe, () => isLong(timeline))
   return long ? <VirtualList {...props} /> : <FullList {...props} />
 })
 
@@ -122,7 +123,7 @@ function FullList({ timeline, labels, selfKey }: ListProps) {
     const draw = () => {
       // Past the limit, MessageList is about to swap this list for the virtualised one: drawing
       // the whole history here first (10,000 rows, once it is all loaded) would be thrown away.
-      if (timeline.value.length > FULL_RENDER_LIMIT) return
+      if (isLong(timeline)) return
       view.show(timeline.value, context)
       followEnd()
     }

@@ -1,6 +1,7 @@
 import { memo } from 'react'
 import type { RoomPeer } from '../core/chat/room-channel.ts'
 import { useT } from './i18n/index.ts'
+import { labelFor } from './labels.ts'
 
 // Memoised: the room view redraws for every post; this does not need to.
 export const PeerList = memo(function PeerListSection({ peers, labels }: { peers: RoomPeer[]; labels: Map<string, string> }) {
@@ -15,7 +16,7 @@ export const PeerList = memo(function PeerListSection({ peers, labels }: { peers
         <ul>
           {peers.map((p) => (
             <li key={p.peerId} data-testid="peer" data-connection={p.connection} data-peer-id={p.peerId} data-author-key={p.author ?? ''}>
-              {p.author && p.name ? (labels.get(`${p.author}:${p.name}`) ?? p.name) : t('peers.someone')}{' '}
+              {p.author && p.name ? labelFor(labels, p.author, p.name) : t('peers.someone')}{' '}
               <span className={`conn conn-${p.connection}`}>{p.connection === 'direct' ? t('peers.direct') : t('peers.relayed')}</span>
             </li>
           ))}

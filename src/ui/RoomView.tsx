@@ -4,7 +4,7 @@ import type { Chat } from '../core/chat/chat.ts'
 import type { Timeline } from '../core/chat/timeline.ts'
 import { useT } from './i18n/index.ts'
 import { useObservable } from './use-observable.ts'
-import { authorLabels } from './labels.ts'
+import { authorLabels, labelFor } from './labels.ts'
 import { Composer } from './Composer.tsx'
 import { MessageList } from './MessageList.tsx'
 import { PeerList } from './PeerList.tsx'
@@ -91,7 +91,7 @@ function useNewPostAnnouncer(timeline: Timeline, labels: Map<string, string>, se
       if (!region.current || fresh.length === 0) return
       const last = fresh[fresh.length - 1]!
       region.current.textContent =
-        fresh.length === 1 ? t('messages.newFrom', { name: labels.get(`${last.author}:${last.name}`) ?? last.name, text: last.text }) : t('messages.newCount', { count: fresh.length })
+        fresh.length === 1 ? t('messages.newFrom', { name: labelFor(labels, last.author, last.name), text: last.text }) : t('messages.newCount', { count: fresh.length })
     }
     const soon = () => {
       timer ??= setTimeout(check)

@@ -24,6 +24,11 @@ export function authorLabels(authors: Iterable<{ key: string; name: string }>): 
   return out
 }
 
+/** The label `authorLabels` gave to `name` written with `key`; the name alone if it gave none. */
+export function labelFor(labels: Map<string, string>, key: string, name: string): string {
+  return labels.get(`${key}:${name}`) ?? name
+}
+
 function normalise(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()
 }

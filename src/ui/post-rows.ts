@@ -1,6 +1,6 @@
 import type { TimelineRow } from '../core/chat/timeline.ts'
 import type { Translator } from './i18n/index.ts'
-import { shortFingerprint } from './labels.ts'
+import { labelFor, shortFingerprint } from './labels.ts'
 
 /**
  * Posts are the one part of the page drawn by hand rather than by React. The list changes with
@@ -19,7 +19,7 @@ export interface RowContext {
   tr: Translator
 }
 
-const labelOf = (p: TimelineRow, c: RowContext): string => c.labels.get(`${p.author}:${p.name}`) ?? p.name
+const labelOf = (p: TimelineRow, c: RowContext): string => labelFor(c.labels, p.author, p.name)
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag)

@@ -40,7 +40,7 @@ const HELLO_EVERY_MS = 60_000
 // Publishing a burst of posts asks for one confirming sync, not one per post.
 const CONFIRM_AFTER_MS = 400
 // Our own post is drawn and stored about this long after it is published, not at once (drawn
-// sooner if something else is drawn meanwhile): drawing it (React, then layout and paint) and
+// sooner if something else is drawn meanwhile): drawing it (its row, then layout and paint) and
 // writing it (IndexedDB, in the browser process) would take the CPU from the post on its way
 // out. On the benchmark's 2 cores, where the other device shares the CPU too, doing both at
 // once cost 0.3-0.4 ms of a send-to-screen time of about 2.5 ms (median, posts alternating

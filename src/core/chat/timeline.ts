@@ -123,7 +123,7 @@ export class Timeline extends Observable<readonly TimelineRow[]> {
       if (pending) return
       this.pending = { kind: 'burst', timer: setTimeout(() => this.flush(), NOTIFY_EVERY_MS - since) }
     } else if (received) {
-      // A post someone else wrote is drawn before this task ends (React renders in a microtask),
+      // A post someone else wrote is drawn before this task ends (in the microtask below),
       // and takes along whatever was waiting to be drawn later (our own post, say).
       // The network work it may hold back is gossipsub forwarding it, which members rarely need:
       // the author's flood publish reaches them first-hand. Waiting for the next task instead
