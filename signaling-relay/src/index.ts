@@ -1,7 +1,8 @@
 // Roda's relay: the one server in the system. Browsers reach it over WebSocket, use it as a
-// circuit relay v2 hop to signal WebRTC to each other, and use rendezvous to find the peers of a
-// room. It never runs gossipsub, so chat traffic never passes through it, and it writes nothing
-// to disk: a restart forgets everything, including its own identity.
+// circuit relay v2 hop to signal WebRTC to each other, use rendezvous to find the peers of a
+// room, and ask it which STUN/TURN servers to use. It never runs gossipsub, so chat traffic never
+// passes through it, and it writes nothing to disk: a restart forgets everything, including its
+// own identity.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
@@ -9,10 +10,14 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { iceServersService } from './ice.ts'
 import { rendezvousServer } from './rendezvous.ts'
+import { isTurnUrl, type TurnOptions } from './turn.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export { RENDEZVOUS_PROTOCOL } from './messages.ts'
+export { ICE_PROTOCOL } from './ice.ts'
+export type { TurnOptions } from './turn.ts'
 export { optionsFromEnv, ConfigError } from './config.ts'
 
 export interface RelayOptions {
@@ -46,6 +51,12 @@ export interface RelayOptions {
    * of plain ws://. Pages served over HTTPS may only open secure WebSockets.
    */
   tls?: { key: string; cert: string }
+  /**
+   * The operator's STUN/TURN server, handed to browsers over /roda/ice/1.0.0 with TURN
+   * credentials minted from `secret` (coturn's use-auth-secret). Default: none, and browsers use
+   * no STUN or TURN server at all.
+   */
+  turn?: TurnOptions
   /** One line per peer connect and disconnect. Default: silent. */
   log?: (line: string) => void
 }
@@ -73,6 +84,9 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const port = options.port ?? 0
   const maxReservations = options.maxReservations ?? 1024
   const maxConnections = options.maxConnections ?? 2048
+  if (options.turn?.urls.some(isTurnUrl) === true && options.turn.secret == null) {
+    throw new Error('turn: and turns: URLs need turn.secret, the static-auth-secret of the TURN server')
+  }
 
   const node = await createLibp2p({
     // No privateKey: libp2p generates a fresh one in memory; no datastore: the default is in memory.
@@ -99,6 +113,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       // keeps using it and never upgrades the two browsers to direct WebRTC.
       relay: circuitRelayServer({ reservations: { maxReservations } }),
       rendezvous: rendezvousServer(),
+      ice: iceServersService(options.turn != null ? { turn: options.turn } : {}),
     },
   })
 
