@@ -142,6 +142,7 @@ test('switching the language in Settings changes the UI at once and is remembere
   await a.page.reload()
   await expect(a.page.locator('html')).toHaveAttribute('lang', 'pt-BR')
   await expect(a.page.getByTestId('send')).toHaveText(ptBR['composer.send'])
+  await expect(a.page.getByTestId('connection-state').getByRole('status')).toHaveText(ptBR['connection.online'])
   await expect(a.page.getByTestId('relay-status')).toHaveText(ptBR['status.online'])
 
   await a.page.getByRole('button', { name: ptBR['header.settings'] }).click()

@@ -23,6 +23,12 @@ async function main(): Promise<void> {
   // Writes what is still queued, and closing the connections tells peers at once that we
   // left, instead of after ~12 s.
   addEventListener('pagehide', () => void chat.stop())
+  // The network coming back (or a new one: Wi-Fi to mobile data) retries the relay and every
+  // peer at once instead of at the next back-off; losing it shows "offline" at once.
+  addEventListener('online', () => chat.setBrowserOnline(true))
+  addEventListener('offline', () => chat.setBrowserOnline(false))
+  const connection = (navigator as Navigator & { connection?: EventTarget }).connection
+  connection?.addEventListener('change', () => chat.retryNow())
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App chat={chat} />
@@ -35,7 +41,6 @@ async function main(): Promise<void> {
   const net = await startNetwork(db, chat)
   chat.attachNetwork(net)
   void import('./ui/bench-hooks.ts').then((m) => m.installBenchHooks(chat))
-  addEventListener('online', () => net.wake())
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') net.wake()
   })

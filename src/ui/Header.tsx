@@ -1,22 +1,17 @@
 import type { Chat, SelfView } from '../core/chat/chat.ts'
-import { useObservable } from './use-observable.ts'
 import { navigate } from './use-hash.ts'
 import { shortFingerprint } from './labels.ts'
-import { relayStatusText } from './status-text.ts'
 import { useT } from './i18n/index.ts'
+import { ConnectionState } from './ConnectionState.tsx'
 
 export function Header({ chat, self, onSettings, settingsOpen }: { chat: Chat; self: SelfView; onSettings: () => void; settingsOpen: boolean }) {
-  const status = useObservable(chat.relayStatus)
-  const tr = useT()
-  const { t } = tr
+  const { t } = useT()
   return (
     <header className="top">
       <button className="brand" onClick={() => navigate('')} aria-label={t('header.home')}>
         Roda
       </button>
-      <span className={`status status-${status.state}`} data-testid="relay-status" data-state={status.state} title={status.error}>
-        {relayStatusText(status, tr)}
-      </span>
+      <ConnectionState chat={chat} />
       <span className="me" data-testid="my-key" data-key={self.publicKeyHex} title={t('header.yourKey', { key: self.publicKeyHex })}>
         {self.name} <code>#{shortFingerprint(self.publicKeyHex)}</code>
       </span>

@@ -41,7 +41,7 @@ export function RoomView({ chat, roomId }: { chat: Chat; roomId: string }) {
   return (
     <main className="room" data-room-id={roomId}>
       <RoomHeader key={room.id} chat={chat} room={room} hasPosts={hasPosts} />
-      <PeerList peers={peers} labels={labels} />
+      <PeerList peers={peers} labels={labels} hasTurn={chat.network?.hasTurn ?? false} />
       <RoomPosts timeline={channel.timeline} labels={labels} selfKey={self.publicKeyHex} />
       <Composer onSend={send} />
     </main>

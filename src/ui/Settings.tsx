@@ -8,6 +8,11 @@ import { useT } from './i18n/index.ts'
 import { LanguagePicker } from './LanguagePicker.tsx'
 import { relayStatusText } from './status-text.ts'
 
+/** The STUN/TURN URLs in use, never their credentials. */
+function iceServerUrls(chat: Chat): string {
+  return (chat.network?.ice.current() ?? []).flatMap((s) => [s.urls].flat()).join(', ')
+}
+
 export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void }) {
   const self = useObservable(chat.self)!
   const rejections = useObservable(chat.rejections)
@@ -60,6 +65,9 @@ export function Settings({ chat, onClose }: { chat: Chat; onClose: () => void })
         {status.error ? ` — ${status.error}` : ''}
       </p>
       <p className="small">{t('settings.peerId', { id: chat.network?.peerId ?? t('settings.networkNotStarted') })}</p>
+      <p className="small" data-testid="ice-servers">
+        {t('settings.iceServers', { servers: iceServerUrls(chat) || t('settings.iceServersNone') })}
+      </p>
       <h4>{t('settings.rejected')}</h4>
       {reasons.length === 0 ? (
         <p className="small muted" data-testid="rejections" data-total="0">

@@ -6,6 +6,7 @@ import { loadIdentityRow, renameSelf, saveIdentityRow, setRoomTitle, upsertRoom 
 import type { Network } from '../net/network.ts'
 import { MAX_NAME, MAX_TEXT } from '../wire/limits.ts'
 import type { RelayStatus } from '../net/relay-link.ts'
+import { ConnectivityTracker } from '../net/connectivity.ts'
 import { UnreadCounts } from './unread.ts'
 import { PostWriter } from './post-writer.ts'
 import { loadEngine } from './engine-loader.ts'
@@ -39,6 +40,9 @@ export function cleanName(name: string): string {
 export class Chat {
   readonly self: Observable<SelfView | undefined>
   readonly relayStatus = new Observable<RelayStatus>({ state: 'connecting' })
+  /** Online, connecting or offline, in people's terms (the header shows it). */
+  private readonly connectivityTracker = new ConnectivityTracker()
+  readonly connectivity = this.connectivityTracker.state
   readonly rejections = new Rejections()
   /** Unread posts per room; follows the database while the UI watches it. */
   readonly unread: UnreadCounts
@@ -48,13 +52,15 @@ export class Chat {
   private readonly opening = new Map<string, Promise<RoomChannel>>()
   private readonly context: ChannelContext
   private net: Network | undefined
-  private unwatchRelay: (() => void) | undefined
+  private unwatchNet: Array<() => void> = []
 
   private constructor(
     readonly db: RodaDB,
     private me: Me | undefined,
   ) {
     this.self = new Observable(me ? view(me) : undefined)
+    // Before the network exists (loading, or it failed to start) the relay status is set here.
+    this.relayStatus.subscribe(() => this.connectivityTracker.update({ relay: this.relayStatus.value.state }))
     this.unread = new UnreadCounts(db, () => this.self.value?.publicKeyHex)
     this.context = {
       db,
@@ -142,7 +148,10 @@ export class Chat {
 
   attachNetwork(net: Network): void {
     this.net = net
-    this.unwatchRelay = net.relayStatus.subscribe(() => this.relayStatus.set(net.relayStatus.value))
+    this.unwatchNet = [
+      net.relayStatus.subscribe(() => this.relayStatus.set(net.relayStatus.value)),
+      net.connectedPeers.subscribe(() => this.connectivityTracker.update({ connectedPeers: net.connectedPeers.value })),
+    ]
     this.relayStatus.set(net.relayStatus.value)
     for (const ch of this.rooms.values()) ch.attach(net)
   }
@@ -151,10 +160,25 @@ export class Chat {
     return this.net
   }
 
+  /** The browser says the device gained or lost its network (online/offline events). */
+  setBrowserOnline(online: boolean): void {
+    this.connectivityTracker.browserOnline(online)
+    // Back online: retry everything now. Offline: check the relay link at once rather than at
+    // the next ping; a relay on this same computer answers, and "online" comes back.
+    if (online) this.net?.wake()
+    else this.net?.recheckRelay()
+  }
+
+  /** "Retry now": reach the relay and every unreachable peer again without waiting. */
+  retryNow(): void {
+    this.net?.wake()
+  }
+
   /** Leaves the network; what is still waiting to be written is written first. */
   async stop(): Promise<void> {
     const written = this.stored()
-    this.unwatchRelay?.()
+    for (const unwatch of this.unwatchNet) unwatch()
+    this.unwatchNet = []
     for (const ch of this.rooms.values()) ch.detach()
     await Promise.all([written, this.net?.stop()])
     this.net = undefined

@@ -9,7 +9,7 @@ import { ItemIndex } from '../sync/item-index.ts'
 import type { SyncResult, SyncRoom } from '../net/sync-protocol.ts'
 import type { VerifiedHello, VerifiedPost } from '../wire/validate.ts'
 import { loadEngine, type Engine } from './engine-loader.ts'
-import type { Network, Verdict } from '../net/network.ts'
+import type { Network, PeerConnection, Verdict } from '../net/network.ts'
 import type { PostWriter } from './post-writer.ts'
 import { Timeline } from './timeline.ts'
 import type { Rejections } from './rejections.ts'
@@ -31,7 +31,9 @@ export interface ChannelContext {
 /** A peer in the room now, with the identity it announced (if its hello has arrived). */
 export interface RoomPeer {
   peerId: string
-  connection: 'direct' | 'relayed'
+  connection: PeerConnection
+  /** Candidate types of the ICE path in use (`host/host`, `relay/srflx`…), when there is one. */
+  path?: string
   author?: string
   name?: string
 }

@@ -6,8 +6,10 @@ import type { RoomKeys } from '../room/room-keys.ts'
 import { frameMessageId, OpenedFrames } from '../wire/frame.ts'
 import { createBrowserNode, type RodaLibp2p } from './node.ts'
 import { RelayLink, type Introduction, type RelayStatus } from './relay-link.ts'
-import { connectionKind, PeerDialer, type ConnectionKind } from './peer-dialer.ts'
-import type { Observable } from '../observable.ts'
+import { connectionKind, PeerDialer } from './peer-dialer.ts'
+import { PathWatcher } from './path-watcher.ts'
+import { IceConfig } from './ice-config.ts'
+import { Observable } from '../observable.ts'
 import { SyncService, type SyncResult, type SyncRoom } from './sync-protocol.ts'
 import { SyncScheduler, type SyncTarget } from './sync-scheduler.ts'
 
@@ -27,9 +29,21 @@ export interface RoomHandlers {
   onSynced(result: SyncResult): void
 }
 
+/**
+ * How a room member is connected to us, as people need to know it:
+ * - direct: WebRTC over a direct ICE path (host, server-reflexive or peer-reflexive candidates),
+ * - turn: WebRTC relayed through the deployment's TURN server,
+ * - relayed: only the signalling circuit through the relay so far (connecting),
+ * - unreachable: the relay can signal to it, but ICE found no path from this network.
+ * Posts travel only over direct and turn.
+ */
+export type PeerConnection = 'direct' | 'turn' | 'relayed' | 'unreachable'
+
 export interface NetPeer {
   peerId: string
-  connection: ConnectionKind
+  connection: PeerConnection
+  /** The selected ICE candidate pair's types, local first (`host/host`, `relay/srflx`…). */
+  path?: string
 }
 
 export interface NetworkConfig {
@@ -53,6 +67,9 @@ const FALLBACK_DIAL_MS = 6_000
 export class Network {
   readonly relay: RelayLink
   private readonly dialer: PeerDialer
+  private readonly paths: PathWatcher
+  /** How many peers are connected over WebRTC (direct or through TURN), in any room. */
+  readonly connectedPeers = new Observable<number>(0)
   private readonly rooms = new Map<string, { keys: RoomKeys; handlers: RoomHandlers; introduced: Set<string>; target: SyncTarget }>()
   private readonly byNs = new Map<string, string>()
   private readonly sync: SyncService
@@ -63,13 +80,26 @@ export class Network {
     relays: string[],
     private readonly keysByTopic: Map<string, RoomKeys>,
     private readonly opened: OpenedFrames,
+    readonly ice: IceConfig,
   ) {
-    this.relay = new RelayLink(node, relays, (i) => this.introduced(i))
+    this.relay = new RelayLink(node, relays, (i) => this.introduced(i), (conn) => void ice.learnFrom(conn))
+    const changed = (): void => {
+      this.connectedPeers.set(this.paths.size)
+      this.rooms.forEach((r, topic) => {
+        r.handlers.onPeersChanged()
+        this.scheduler.peersChanged(topic, r.target)
+      })
+    }
     this.dialer = new PeerDialer(
       node,
       () => this.relay.address,
       (peer) => [...this.rooms.values()].some((r) => r.introduced.has(peer)),
+      changed,
     )
+    this.paths = new PathWatcher(node, changed)
+    // New ICE servers (a TURN server came up, or the relay with one) may open a path to the
+    // peers that had none: try them again at once.
+    ice.onNewServers = () => this.dialer.retryUnreachable()
     this.sync = new SyncService(
       node,
       (roomIdHex) => [...this.rooms.values()].find((r) => r.keys.roomIdHex === roomIdHex)?.handlers.sync,
@@ -81,11 +111,6 @@ export class Network {
       },
     )
     this.scheduler = new SyncScheduler(this.sync, node.peerId.toString(), () => [...this.rooms].map(([topic, r]) => [topic, r.target]))
-    const changed = (): void =>
-      this.rooms.forEach((r, topic) => {
-        r.handlers.onPeersChanged()
-        this.scheduler.peersChanged(topic, r.target)
-      })
     node.addEventListener('connection:open', changed)
     node.addEventListener('connection:close', changed)
     node.services.pubsub.addEventListener('subscription-change', changed)
@@ -94,15 +119,16 @@ export class Network {
   static async start(config: NetworkConfig): Promise<Network> {
     const keysByTopic = new Map<string, RoomKeys>()
     const opened = new OpenedFrames()
+    const ice = new IceConfig(config.iceServers)
     const node = await createBrowserNode({
       relays: config.relays,
-      iceServers: config.iceServers,
+      iceServers: () => ice.current(),
       messageId: (msg) => {
         const keys = keysByTopic.get(msg.topic)
         return keys ? frameMessageId(keys, msg.data, opened) : sha256(msg.data)
       },
     })
-    const net = new Network(node, config.relays, keysByTopic, opened)
+    const net = new Network(node, config.relays, keysByTopic, opened, ice)
     await net.sync.start()
     net.relay.start()
     return net
@@ -147,7 +173,10 @@ export class Network {
     return result.recipients.length
   }
 
-  /** Peers of a room that have some open connection to us, and how. */
+  /**
+   * Peers of a room that have some open connection to us, and how; plus the members the relay
+   * introduced that no path reaches (unreachable), so nobody silently vanishes from the list.
+   */
   peersOf(topic: string): NetPeer[] {
     const room = this.rooms.get(topic)
     if (!room) return []
@@ -159,10 +188,25 @@ export class Network {
     }
     const out: NetPeer[] = []
     for (const [peerId, id] of ids) {
-      const connection = connectionKind(this.node, id)
-      if (connection) out.push({ peerId, connection })
+      const kind = connectionKind(this.node, id)
+      if (kind === 'direct') {
+        // Direct or through TURN: only the selected candidate pair tells; until it has been
+        // read, the connection counts as still being set up.
+        const path = this.paths.pathOf(peerId)
+        out.push(path ? { peerId, connection: path.kind, path: path.types } : { peerId, connection: 'relayed' })
+      } else if (kind === 'relayed') {
+        out.push({ peerId, connection: this.dialer.isUnreachable(peerId) ? 'unreachable' : 'relayed' })
+      }
+    }
+    for (const peerId of this.dialer.unreachablePeers()) {
+      if (!ids.has(peerId) && room.introduced.has(peerId)) out.push({ peerId, connection: 'unreachable' })
     }
     return out.sort((a, b) => a.peerId.localeCompare(b.peerId))
+  }
+
+  /** Whether the relay in use handed out a TURN server (or one is configured). */
+  get hasTurn(): boolean {
+    return this.ice.hasTurn()
   }
 
   /** Reconcile a room with every direct peer now (e.g. to confirm delivery of a new post). */
@@ -171,16 +215,24 @@ export class Network {
     if (room) this.scheduler.syncRoom(topic, room.target)
   }
 
-  /** Retry the relay now and re-sync (network back online, tab visible again). */
+  /** Retry the relay and unreachable peers now, and re-sync (network back, tab visible again). */
   wake(): void {
     this.relay.wake()
+    this.dialer.retryUnreachable()
     for (const [topic, room] of this.rooms) this.scheduler.syncRoom(topic, room.target)
+  }
+
+  /** Drop the relay link and attach again: is it still there? */
+  recheckRelay(): void {
+    this.relay.reconnect()
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop()
     this.relay.stop()
     this.dialer.stop()
+    this.paths.stop()
+    this.ice.stop()
     await this.node.stop()
   }
 
@@ -201,7 +253,7 @@ export class Network {
       } else {
         // The newcomer dials us; only if that has not happened after a while do we dial it.
         setTimeout(() => {
-          if (!this.peersOf(room.keys.topic).some((p) => p.peerId === peer && p.connection === 'direct')) {
+          if (!this.peersOf(room.keys.topic).some((p) => p.peerId === peer && (p.connection === 'direct' || p.connection === 'turn'))) {
             void this.dialer.dial(peer)
           }
         }, FALLBACK_DIAL_MS)

@@ -11,14 +11,23 @@ import type { Message } from '@libp2p/gossipsub'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { dialableRelayAddress } from './relay-link.ts'
 
+// Dead within PING_INTERVAL_MS + PING_TIMEOUT_MS; the timeout adapts to the measured
+// round trip but never goes below this, so a busy phone is not cut off for being slow.
+const PING_INTERVAL_MS = 2_000
+const PING_TIMEOUT_MS = 4_000
+
 export type RodaServices = { identify: Identify; ping: Ping; pubsub: GossipSub }
 export type RodaLibp2p = Libp2p<RodaServices>
 
 export interface NodeOptions {
   /** Relay multiaddrs this node may dial (any other ws/tcp address is refused). */
   relays: string[]
-  /** ICE servers for WebRTC. Empty by default: no public STUN server is ever contacted. */
-  iceServers: RTCIceServer[]
+  /**
+   * ICE servers for each new WebRTC connection, asked at every dial and answer: they change when
+   * the relay hands out (renewed) TURN credentials. Empty by default: no public STUN server is
+   * ever contacted.
+   */
+  iceServers: () => RTCIceServer[]
   /** Computes the gossipsub message id of a frame (PROTOCOL.md §4). Must never throw. */
   messageId: (msg: Message) => Uint8Array
 }
@@ -38,7 +47,7 @@ export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
     transports: [
       webSockets(),
-      webRTC({ rtcConfiguration: { iceServers: options.iceServers } }),
+      webRTC({ rtcConfiguration: () => ({ iceServers: options.iceServers() }) }),
       circuitRelayTransport(),
     ],
     connectionEncrypters: [noise()],
@@ -48,6 +57,10 @@ export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2
     connectionGater: {
       denyDialMultiaddr: (ma) => !isAllowed(ma),
     },
+    // A connection that went dead (the other phone lost its network, a NAT forgot the mapping)
+    // is found by a ping that gets no answer: every few seconds instead of libp2p's 10 s plus a
+    // 5 s timeout, so the peer list and the relay status stop claiming a dead link much sooner.
+    connectionMonitor: { pingInterval: PING_INTERVAL_MS, pingTimeout: { minTimeout: PING_TIMEOUT_MS, maxTimeout: PING_TIMEOUT_MS * 2 } },
     connectionManager: {
       maxConnections: 64,
       // Every connection into a browser comes through the relay (the circuit, then WebRTC

@@ -2,6 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { RodaLibp2p } from './node.ts'
+import { peerConnectionOf } from './ice-path.ts'
 
 export type ConnectionKind = 'direct' | 'relayed'
 
@@ -22,14 +23,37 @@ const REDIAL_AFTER_MS = 1_000
 // How long a relay circuit stays after a direct connection to the same peer opened: long enough
 // for the WebRTC signalling that ran over it to finish cleanly.
 const CIRCUIT_GRACE_MS = 2_000
+// A peer the relay can signal to (the circuit opened) but that failed this many WebRTC attempts
+// in a row is shown as unreachable from this network: the two NATs allow no direct path and no
+// TURN server gave a relayed one. Attempts go on; the first that works clears it.
+const UNREACHABLE_AFTER_FAILED_ATTEMPTS = 2
+// Unreachable peers are tried again this often (after the rounds above), and at once when the
+// ICE servers change (a TURN server appeared).
+const UNREACHABLE_RETRY_MS = 60_000
+// Cap on peers remembered as unreachable; the relay introduces at most this many anyway.
+const MAX_UNREACHABLE = 256
 
-/** direct: a WebRTC (unlimited) connection is open; relayed: only the relay's limited circuit. */
+/**
+ * direct: a WebRTC (unlimited) connection whose ICE is connected; relayed: only the relay's
+ * limited circuit, or a WebRTC connection still (or no longer) without a working ICE path.
+ */
 export function connectionKind(node: RodaLibp2p, peer: PeerId): ConnectionKind | undefined {
   const open = node.getConnections(peer).filter((c) => c.status === 'open')
   if (open.length === 0) return undefined
   // Judge by limits, not by the address: a direct WebRTC connection may still show a
-  // /p2p-circuit/webrtc remote address (RECIPE.md).
-  return open.some((c) => c.limits == null) ? 'direct' : 'relayed'
+  // /p2p-circuit/webrtc remote address. And by ICE, not by libp2p's event: when ICE fails, the
+  // answering side may still see the WebRTC connection "open" for a few seconds.
+  return open.some((c) => c.limits == null && isIceConnected(c)) ? 'direct' : 'relayed'
+}
+
+function isIceConnected(c: Connection): boolean {
+  const pc = peerConnectionOf(c)
+  return pc === undefined || pc.connectionState === 'connected'
+}
+
+/** Whether the relay's limited circuit to a peer is open: the peer is there, and signalling works. */
+function hasCircuit(node: RodaLibp2p, peer: PeerId): boolean {
+  return node.getConnections(peer).some((c) => c.status === 'open' && c.limits != null)
 }
 
 /**
@@ -43,6 +67,8 @@ export class PeerDialer {
   private stopped = false
   private running = 0
   private readonly waiting: Array<() => void> = []
+  /** Peers present at the relay that no WebRTC attempt could reach, and since when (ms). */
+  private readonly unreachable = new Map<string, number>()
 
   /**
    * `wanted`: whether a peer is a member of one of our rooms. Direct connections to members are
@@ -55,6 +81,7 @@ export class PeerDialer {
     private readonly node: RodaLibp2p,
     private readonly relayAddress: () => string | undefined,
     private readonly wanted: (peer: string) => boolean,
+    private readonly onReachabilityChange: () => void = () => {},
   ) {
     node.addEventListener('connection:open', this.onOpen)
     node.addEventListener('connection:close', this.onClose)
@@ -73,6 +100,37 @@ export class PeerDialer {
    * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
    * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
    */
+  /** Whether a peer is known to be present but cannot be reached from this network. */
+  isUnreachable(peer: string): boolean {
+    return this.unreachable.has(peer)
+  }
+
+  /** Peers currently marked unreachable. */
+  unreachablePeers(): string[] {
+    return [...this.unreachable.keys()]
+  }
+
+  /** Try every unreachable peer again now (the ICE servers changed, the network came back). */
+  retryUnreachable(): void {
+    for (const peer of this.unreachable.keys()) {
+      const timer = this.later.get(peer)
+      if (timer) clearTimeout(timer)
+      this.later.delete(peer)
+      if (this.wanted(peer)) void this.dial(peer)
+    }
+  }
+
+  private setUnreachable(peer: string, value: boolean): void {
+    if (value === this.unreachable.has(peer)) return
+    if (value) {
+      if (this.unreachable.size >= MAX_UNREACHABLE) return
+      this.unreachable.set(peer, Date.now())
+    } else {
+      this.unreachable.delete(peer)
+    }
+    this.onReachabilityChange()
+  }
+
   private readonly onOpen = (e: CustomEvent<Connection>): void => {
     const direct = e.detail
     if (direct.limits != null) return
@@ -86,6 +144,7 @@ export class PeerDialer {
 
   private readonly onClose = (e: CustomEvent<Connection>): void => {
     const peer = e.detail.remotePeer.toString()
+    if (!this.wanted(peer)) this.setUnreachable(peer, false)
     if (e.detail.limits != null || !this.wanted(peer)) return
     this.retryLater(peer, REDIAL_AFTER_MS * (1 + Math.random()))
   }
@@ -108,8 +167,9 @@ export class PeerDialer {
     if (running) return running
     const p = this.attempt(peer)
       .then((connected) => {
-        const delay = ROUND_DELAYS_MS[round]
-        if (!connected && delay !== undefined) this.retryLater(peer, delay, round + 1)
+        if (connected) return
+        const delay = ROUND_DELAYS_MS[round] ?? (this.unreachable.has(peer) ? UNREACHABLE_RETRY_MS : undefined)
+        if (delay !== undefined) this.retryLater(peer, delay, round + 1)
       })
       .finally(() => this.inFlight.delete(peer))
     this.inFlight.set(peer, p)
@@ -138,25 +198,41 @@ export class PeerDialer {
     } catch {
       return true
     }
+    let failedWithCircuit = 0
     for (let i = 0; i < ATTEMPT_TIMEOUTS_MS.length && !this.stopped; i++) {
-      if (connectionKind(this.node, id) === 'direct') return true
+      if (this.isDirect(id)) return true
       const relay = this.relayAddress()
       if (!relay) return false
       await this.slot()
       try {
         // The peer may have dialed us while we waited for a slot.
-        if (connectionKind(this.node, id) === 'direct') return true
+        if (this.isDirect(id)) return true
         await this.node.dial(multiaddr(`${relay}/p2p-circuit/webrtc/p2p/${peer}`), {
           signal: AbortSignal.timeout(ATTEMPT_TIMEOUTS_MS[i]!),
         })
-        if (connectionKind(this.node, id) === 'direct') return true
+        if (this.isDirect(id)) return true
       } catch {
         // try again: the peer may not hold its reservation yet, or ICE stalled
       } finally {
         this.release()
       }
+      if (this.isDirect(id)) return true
+      // The circuit opened but WebRTC did not: the peer is there and its signalling got
+      // through, so ICE found no path between the two networks.
+      if (hasCircuit(this.node, id)) {
+        if (++failedWithCircuit >= UNREACHABLE_AFTER_FAILED_ATTEMPTS) this.setUnreachable(peer, true)
+      } else if (i === ATTEMPT_TIMEOUTS_MS.length - 1) {
+        // Not even the relay could reach it: it left, so it is no longer "unreachable".
+        this.setUnreachable(peer, false)
+      }
       await new Promise((r) => setTimeout(r, 500 * (i + 1)))
     }
-    return this.stopped || connectionKind(this.node, id) === 'direct'
+    return this.stopped || this.isDirect(id)
+  }
+
+  private isDirect(id: PeerId): boolean {
+    if (connectionKind(this.node, id) !== 'direct') return false
+    this.setUnreachable(id.toString(), false)
+    return true
   }
 }

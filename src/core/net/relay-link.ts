@@ -36,7 +36,10 @@ export function dialableRelayAddress(addr: string): string {
   const at = addr.indexOf('/p2p/')
   return at === -1 ? addr : addr.slice(0, at)
 }
-const MAX_BACKOFF_MS = 30_000
+// Retries back off to at most this (with ±20 % jitter): a relay that restarts, or a phone whose
+// network comes back, is found again within a few seconds. Trying a relay that is down costs it
+// a refused TCP connection, and the browser a WebSocket.
+const MAX_BACKOFF_MS = 2_000
 
 /** A full relay address including /p2p/<relay id>, needed to build circuit addresses. */
 function relayAddressOf(conn: Connection): string {
@@ -62,6 +65,8 @@ export class RelayLink {
     private readonly node: RodaLibp2p,
     private readonly relays: string[],
     private readonly onIntroduction: (intro: Introduction) => void,
+    /** A relay was attached (each time): e.g. to ask it for ICE servers. */
+    private readonly onAttached: (relay: Connection) => void = () => {},
   ) {
     this.status = new Observable<RelayStatus>(relays.length ? { state: 'connecting', relay: relays[0] } : { state: 'no-relay' })
   }
@@ -79,6 +84,11 @@ export class RelayLink {
     this.stopped = true
     this.session?.close()
     this.wakeUp?.()
+  }
+
+  /** Close the link to the relay and attach again after the usual short wait. */
+  reconnect(): void {
+    this.session?.close()
   }
 
   /** Retry at once (the network came back, the tab became visible). */
@@ -109,6 +119,7 @@ export class RelayLink {
         const session = new RendezvousSession(stream)
         this.session = session
         this.relayAddr = relayAddressOf(conn)
+        this.onAttached(conn)
         for (const ns of this.namespaces.values()) await session.join(ns)
         this.status.set({ state: 'online', relay })
         failures = 0

@@ -1,0 +1,74 @@
+import type { Connection } from '@libp2p/interface'
+import { fetchIceServers } from './ice-servers.ts'
+
+const FETCH_TIMEOUT_MS = 5_000
+// Credentials are renewed when this share of their lifetime is left, and never more often than
+// MIN_REFRESH_MS (a relay answering with nearly expired credentials must not make us spin).
+const REFRESH_AT_REMAINING = 0.5
+const MIN_REFRESH_MS = 60_000
+
+/**
+ * The ICE servers WebRTC uses: the ones this deployment configured (settings or build) plus the
+ * STUN/TURN servers the relay in use hands out, with credentials that expire and are renewed
+ * before they do. Nothing is ever a public default: with no relay answer and no configuration
+ * the list is empty, and ICE offers host candidates only (enough on one LAN).
+ */
+export class IceConfig {
+  private fromRelay: RTCIceServer[] = []
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined
+  private stopped = false
+  /** Told when the relay's list changed in a way that may open paths that failed before. */
+  onNewServers: () => void = () => {}
+
+  constructor(private readonly configured: RTCIceServer[]) {}
+
+  /**
+   * What the next RTCPeerConnection is given. Credentials are not dropped at their expiry by
+   * our clock: a phone's clock may be off from the relay's, and the TURN server is the one
+   * that judges; they are renewed well before.
+   */
+  current(): RTCIceServer[] {
+    return [...this.configured, ...this.fromRelay]
+  }
+
+  /** Whether a TURN server is known (a relayed path is possible when nothing else works). */
+  hasTurn(): boolean {
+    return this.current().some((s) => [s.urls].flat().some((u) => /^turns?:/i.test(u)))
+  }
+
+  /**
+   * Asks the relay just attached for its ICE servers, and again before their credentials
+   * expire. A relay without the protocol (an older one) leaves the list as configured.
+   */
+  async learnFrom(relay: Connection): Promise<void> {
+    clearTimeout(this.refreshTimer)
+    let answer
+    try {
+      answer = await fetchIceServers(relay, AbortSignal.timeout(FETCH_TIMEOUT_MS))
+    } catch {
+      return
+    }
+    if (this.stopped) return
+    const before = JSON.stringify(this.fromRelay)
+    this.fromRelay = answer.iceServers
+    if (answer.expiresAt > 0) {
+      const ms = Math.max(MIN_REFRESH_MS, (answer.expiresAt - Date.now()) * REFRESH_AT_REMAINING)
+      this.refreshTimer = setTimeout(() => {
+        if (relay.status === 'open') void this.learnFrom(relay)
+      }, ms)
+    }
+    if (JSON.stringify(this.fromRelay) !== before && this.hasServersBeyond(before)) this.onNewServers()
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.refreshTimer)
+  }
+
+  /** Renewed credentials for the same servers open no new path; new servers may. */
+  private hasServersBeyond(beforeJson: string): boolean {
+    const urls = (list: RTCIceServer[]): string => JSON.stringify(list.map((s) => [s.urls].flat()))
+    const before = JSON.parse(beforeJson) as RTCIceServer[]
+    return urls(this.fromRelay) !== urls(before)
+  }
+}
