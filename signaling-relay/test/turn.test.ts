@@ -1,4 +1,8 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import dgram from 'node:dgram'
+import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { coturnConfig, findTurnserver, newTurnSecret, startTurnServer, turnUrls } from '../../scripts/turn-server.ts'
 import { ConfigError, optionsFromEnv } from '../src/config.ts'
 import { DEFAULT_TURN_TTL_SECONDS, iceServersFor, mintCredential, turnUrlProblem } from '../src/turn.ts'
 
@@ -129,3 +133,131 @@ describe('optionsFromEnv: TURN', () => {
     }
   })
 })
+
+describe('the coturn of npm start -- --turn', () => {
+  const base = { host: '0.0.0.0', port: 3478, minPort: 49160, maxPort: 49200, public: false, secret: 'x'.repeat(48) }
+
+  it('shares the secret, and binds and relays on HOST unless it is a wildcard', () => {
+    const lines = coturnConfig({ ...base, host: '192.168.1.20' }, '/tmp/d')
+    expect(lines).toEqual(expect.arrayContaining(['use-auth-secret', `static-auth-secret=${base.secret}`, 'listening-ip=192.168.1.20', 'relay-ip=192.168.1.20']))
+    expect(coturnConfig(base, '/tmp/d').some((l) => l.startsWith('listening-ip='))).toBe(false)
+    expect(turnUrls('::1', 3478)).toEqual(['stun:[::1]:3478', 'turn:[::1]:3478?transport=udp', 'turn:[::1]:3478?transport=tcp'])
+  })
+
+  it('relays to private addresses on a LAN, never to loopback or link-local, and to no private address when public', () => {
+    const lan = coturnConfig(base, '/tmp/d')
+    expect(lan).toEqual(expect.arrayContaining(['denied-peer-ip=127.0.0.0-127.255.255.255', 'denied-peer-ip=169.254.0.0-169.254.255.255']))
+    expect(lan).not.toContain('denied-peer-ip=192.168.0.0-192.168.255.255')
+    expect(coturnConfig({ ...base, public: true }, '/tmp/d')).toContain('denied-peer-ip=192.168.0.0-192.168.255.255')
+    const local = coturnConfig({ ...base, host: '127.0.0.1' }, '/tmp/d')
+    expect(local).toContain('allow-loopback-peers')
+    expect(local).not.toContain('denied-peer-ip=127.0.0.0-127.255.255.255')
+  })
+
+  it.skipIf(findTurnserver() == null)('allocates a relay port with minted credentials, and refuses others', async () => {
+    const secret = newTurnSecret()
+    const port = await freeUdpPort()
+    const minPort = 50_000 + Math.floor(Math.random() * 10_000)
+    const turn = await startTurnServer({ host: '127.0.0.1', port, minPort, maxPort: minPort + 9, public: false, secret })
+    try {
+      const now = Math.floor(Date.now() / 1000)
+      expect(await allocate(port, mintCredential(secret, 'wrong-password', now + 60), 'not-the-credential')).toBe(401)
+      expect(await allocate(port, mintCredential(secret, 'expired', now - 1))).toBe(401)
+      const [relayed] = iceServersFor({ urls: turnUrls('127.0.0.1', port).slice(1), secret }, 'peer-a').servers
+      expect(await allocate(port, { username: relayed!.username!, credential: relayed!.credential! })).toBe('allocated')
+    } finally {
+      await turn.stop()
+    }
+    // Stopped for real: the port is free again, and the secret is gone with its directory.
+    await bindUdp(port)
+    expect(existsSync(turn.command[2]!)).toBe(false)
+  })
+})
+
+async function bindUdp(port: number): Promise<number> {
+  const socket = dgram.createSocket('udp4')
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject)
+    socket.bind({ port, address: '127.0.0.1', exclusive: true }, () => {
+      const bound = socket.address().port
+      socket.close(() => resolve(bound))
+    })
+  })
+}
+
+const freeUdpPort = (): Promise<number> => bindUdp(0)
+
+// A TURN client of ~50 lines: Node has none. Allocate over UDP (RFC 8656): the first request
+// fetches the realm and nonce (401), the second carries USERNAME, REALM, NONCE and
+// MESSAGE-INTEGRITY keyed with MD5(username:realm:password) (RFC 8489 §9.2).
+const ATTR = { username: 0x0006, integrity: 0x0008, errorCode: 0x0009, realm: 0x0014, nonce: 0x0015, transport: 0x0019 }
+
+function stunRequest(method: number, id: Buffer, attrs: Array<[number, Buffer]>, key?: Buffer): Buffer {
+  const body = Buffer.concat(attrs.map(([type, value]) => {
+    const head = Buffer.alloc(4)
+    head.writeUInt16BE(type, 0)
+    head.writeUInt16BE(value.length, 2)
+    return Buffer.concat([head, value, Buffer.alloc((4 - (value.length % 4)) % 4)])
+  }))
+  const header = Buffer.alloc(20)
+  header.writeUInt16BE(method, 0)
+  header.writeUInt16BE(body.length + (key != null ? 24 : 0), 2)
+  header.writeUInt32BE(0x2112a442, 4)
+  id.copy(header, 8)
+  if (key == null) return Buffer.concat([header, body])
+  const integrity = Buffer.from([0x00, 0x08, 0x00, 0x14])
+  return Buffer.concat([header, body, integrity, createHmac('sha1', key).update(Buffer.concat([header, body])).digest()])
+}
+
+function stunAttributes(msg: Buffer): Map<number, Buffer> {
+  const attrs = new Map<number, Buffer>()
+  for (let at = 20; at + 4 <= msg.length;) {
+    const type = msg.readUInt16BE(at)
+    const length = msg.readUInt16BE(at + 2)
+    if (!attrs.has(type)) attrs.set(type, msg.subarray(at + 4, at + 4 + length))
+    at += 4 + length + ((4 - (length % 4)) % 4)
+  }
+  return attrs
+}
+
+/** 'allocated', or the error code of the authenticated request; from a fresh 5-tuple each time. */
+async function allocate(port: number, credential: { username: string; credential: string }, password = credential.credential): Promise<'allocated' | number> {
+  const socket = dgram.createSocket('udp4')
+  try {
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()))
+    const udp: [number, Buffer] = [ATTR.transport, Buffer.from([17, 0, 0, 0])]
+    const challenge = await request(socket, port, (id) => stunRequest(0x0003, id, [udp]))
+    const realm = challenge.attrs.get(ATTR.realm)!
+    const nonce = challenge.attrs.get(ATTR.nonce)!
+    const key = createHash('md5').update(`${credential.username}:${realm.toString()}:${password}`).digest()
+    const auth: Array<[number, Buffer]> = [[ATTR.username, Buffer.from(credential.username)], [ATTR.realm, realm], [ATTR.nonce, nonce]]
+    const answer = await request(socket, port, (id) => stunRequest(0x0003, id, [udp, ...auth], key))
+    if (answer.type === 0x0103) return 'allocated'
+    const code = answer.attrs.get(ATTR.errorCode)!
+    return code.readUInt8(2) * 100 + code.readUInt8(3)
+  } finally {
+    socket.close()
+  }
+}
+
+async function request(socket: dgram.Socket, port: number, make: (id: Buffer) => Buffer): Promise<{ type: number; attrs: Map<number, Buffer> }> {
+  const id = randomBytes(12)
+  const message = make(id)
+  const send = (): void => socket.send(message, port, '127.0.0.1')
+  let resend: NodeJS.Timeout | undefined
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer from coturn')), 3_000)
+      resend = setInterval(send, 250)
+      socket.on('message', (msg) => {
+        if (msg.length >= 20 && msg.subarray(8, 20).equals(id)) resolve({ type: msg.readUInt16BE(0), attrs: stunAttributes(msg) })
+      })
+      send()
+    })
+  } finally {
+    clearTimeout(timer)
+    clearInterval(resend)
+    socket.removeAllListeners('message')
+  }
+}
