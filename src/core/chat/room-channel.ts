@@ -85,6 +85,7 @@ export class RoomChannel implements SyncRoom {
   private followUps = 0
   private lastPeerCount = 0
   private readonly hellos = new Map<string, { author: string; name: string }>()
+  private lastHello: { frame: Uint8Array; at: number } | undefined
   private helloTimer: ReturnType<typeof setInterval> | undefined
   private helloSoon: ReturnType<typeof setTimeout> | undefined
 
@@ -226,6 +227,8 @@ export class RoomChannel implements SyncRoom {
   private join(net: Network): void {
     net.joinRoom(this.keys, {
       validate: (frame, envelope) => this.accept(frame, envelope),
+      helloFrame: () => this.helloFrame(),
+      acceptCircuitHello: (frame, fromPeer) => this.acceptCircuitHello(frame, fromPeer),
       onPeersChanged: () => this.refreshPeers(),
       sync: this,
       onSynced: (r) => this.onSynced(r),
@@ -302,6 +305,27 @@ export class RoomChannel implements SyncRoom {
     this.helloSoon = setTimeout(() => void this.sayHello(), 300)
   }
 
+  /**
+   * A hello handed over a relay circuit by a member no WebRTC path reaches yet. Checked like any
+   * frame, and it must be the hello of the peer at the other end of the circuit (a hello names
+   * its libp2p peer id). A frame sealed for another room is simply not ours: not counted.
+   */
+  private async acceptCircuitHello(frame: Uint8Array, fromPeer: string): Promise<void> {
+    const ctx = { keys: this.keys, now: Date.now(), isStored: (id: string) => this.index.has(id) }
+    const result = await this.engine.validateFrame(frame, ctx)
+    if (!result.ok) {
+      if (result.error !== 'undecryptable') this.ctx.rejections.count(result.error)
+      return
+    }
+    if (result.value.kind === 'hello' && result.value.peerId === fromPeer) this.acceptHello(result.value)
+  }
+
+  /** Our latest hello, sealed for the room (signed now if none was yet). */
+  private async helloFrame(): Promise<Uint8Array | undefined> {
+    if (!this.lastHello || this.lastHello.at < Date.now() - HELLO_EVERY_MS) await this.sayHello()
+    return this.lastHello?.frame
+  }
+
   private async sayHello(): Promise<void> {
     const net = this.net
     if (!net) return
@@ -314,6 +338,8 @@ export class RoomChannel implements SyncRoom {
       name: me.name,
       peerId: net.peerId,
     })
-    await net.publish(this.keys.topic, this.engine.sealFrame(this.keys, hello.envelope)).catch(() => undefined)
+    const frame = this.engine.sealFrame(this.keys, hello.envelope)
+    this.lastHello = { frame, at: Date.now() }
+    await net.publish(this.keys.topic, frame).catch(() => undefined)
   }
 }

@@ -9,6 +9,7 @@ import { RelayLink, type Introduction, type RelayStatus } from './relay-link.ts'
 import { connectionKind, PeerDialer } from './peer-dialer.ts'
 import { PathWatcher } from './path-watcher.ts'
 import { IceConfig } from './ice-config.ts'
+import { CircuitHellos } from './circuit-hello.ts'
 import { Observable } from '../observable.ts'
 import { SyncService, type SyncResult, type SyncRoom } from './sync-protocol.ts'
 import { SyncScheduler, type SyncTarget } from './sync-scheduler.ts'
@@ -21,6 +22,10 @@ export interface RoomHandlers {
    * `envelope`: the frame already opened (for its message id), so it is not decrypted twice.
    */
   validate(frame: Uint8Array, envelope?: Uint8Array): Promise<Verdict>
+  /** Our hello for the room, sealed, for a peer reached only through the relay's circuit. */
+  helloFrame(): Promise<Uint8Array | undefined>
+  /** A frame that came over a circuit from `fromPeer`: taken only if it is that peer's hello. */
+  acceptCircuitHello(frame: Uint8Array, fromPeer: string): Promise<void>
   /** The set of peers in the room, or how they are connected, may have changed. */
   onPeersChanged(): void
   /** The room's side of history sync. */
@@ -73,6 +78,7 @@ export class Network {
   private readonly rooms = new Map<string, { keys: RoomKeys; handlers: RoomHandlers; introduced: Set<string>; target: SyncTarget }>()
   private readonly byNs = new Map<string, string>()
   private readonly sync: SyncService
+  private readonly hellos: CircuitHellos
   private readonly scheduler: SyncScheduler
 
   private constructor(
@@ -110,6 +116,13 @@ export class Network {
         entry.handlers.onSynced(result)
       },
     )
+    this.hellos = new CircuitHellos(node, () =>
+      [...this.rooms.values()].map((r) => ({
+        hasMember: (peer: string) => r.introduced.has(peer),
+        helloFrame: () => r.handlers.helloFrame(),
+        acceptHello: (frame: Uint8Array, fromPeer: string) => r.handlers.acceptCircuitHello(frame, fromPeer),
+      })),
+    )
     this.scheduler = new SyncScheduler(this.sync, node.peerId.toString(), () => [...this.rooms].map(([topic, r]) => [topic, r.target]))
     node.addEventListener('connection:open', changed)
     node.addEventListener('connection:close', changed)
@@ -130,6 +143,7 @@ export class Network {
     })
     const net = new Network(node, config.relays, keysByTopic, opened, ice)
     await net.sync.start()
+    await net.hellos.start()
     net.relay.start()
     return net
   }
@@ -233,6 +247,7 @@ export class Network {
     this.dialer.stop()
     this.paths.stop()
     this.ice.stop()
+    this.hellos.stop()
     await this.node.stop()
   }
 
@@ -247,7 +262,9 @@ export class Network {
     if (!room) return
     for (const peer of peers) {
       if (peer === this.peerId) continue
+      const isNew = !room.introduced.has(peer)
       room.introduced.add(peer)
+      if (isNew) this.hellos.introduced(peer)
       if (!arrived) {
         void this.dialer.dial(peer)
       } else {

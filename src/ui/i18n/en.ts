@@ -64,7 +64,7 @@ const en = {
   'peers.direct': 'direct',
   'peers.relayed': 'connecting…',
   'peers.turn': 'relayed through your server',
-  'peers.unreachable': 'can’t reach from this network',
+  'peers.unreachable': 'can’t be reached from this network',
   'peers.path': 'Network path: {path}',
   'peers.noPath': 'Some people can’t be reached from this network: the routers on both sides allow no direct path. A TURN server next to the relay would connect you (see “Across networks” in the README). Your posts wait and go as soon as a path exists.',
   'peers.noPathWithTurn': 'Some people can’t be reached from this network, not even through the TURN server. Your posts wait and go as soon as a path exists.',
