@@ -9,8 +9,10 @@ function log(line: string): void {
 
 async function main(): Promise<void> {
   let relay: Relay
+  let options
   try {
-    relay = await createRelay({ ...optionsFromEnv(), log })
+    options = optionsFromEnv()
+    relay = await createRelay({ ...options, log })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     console.error(err instanceof ConfigError ? `Invalid configuration: ${message}` : `Relay could not start: ${message}`)
@@ -18,6 +20,9 @@ async function main(): Promise<void> {
   }
   console.log(`relay peer id ${relay.peerId}`)
   for (const addr of relay.addresses) console.log(`relay listening on ${addr}`)
+  // The URLs only: the secret never goes to a log.
+  const ice = options.turn?.urls ?? []
+  console.log(ice.length > 0 ? `relay hands browsers these ICE servers: ${ice.join(', ')}` : 'relay hands browsers no STUN/TURN server (set TURN_URLS and TURN_SECRET to add yours)')
 
   let stopping = false
   const shutdown = (signal: string): void => {
