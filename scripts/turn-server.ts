@@ -71,7 +71,16 @@ export function findTurnserver(pathEnv = process.env.PATH ?? ''): string | undef
 
 // Peers no browser of a room can be: "this network" and link-local (where clouds serve their
 // metadata, 169.254.169.254). Ranges, not CIDR: every coturn version reads `ip-ip`.
-const NEVER_PEERS = ['0.0.0.0-0.255.255.255', '169.254.0.0-169.254.255.255', 'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff']
+// IPv6 ranges that lead back into IPv4 (IPv4-mapped, NAT64) would let a peer around the
+// IPv4 rules, so they go with the rest.
+const NEVER_PEERS = [
+  '0.0.0.0-0.255.255.255',
+  '169.254.0.0-169.254.255.255',
+  'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+  '::ffff:0.0.0.0-::ffff:255.255.255.255',
+  '64:ff9b::-64:ff9b::ffff:ffff',
+  '64:ff9b:1::-64:ff9b:1:ffff:ffff:ffff:ffff:ffff',
+]
 const LOOPBACK_PEERS = ['127.0.0.0-127.255.255.255', '::1']
 const PRIVATE_PEERS = [
   '10.0.0.0-10.255.255.255',
@@ -105,6 +114,9 @@ export function coturnConfig(options: Omit<TurnServerOptions, 'binary' | 'log'>,
     'no-rfc5780',
     'no-software-attribute',
     'no-multicast-peers',
+    // Browsers relay UDP only. TCP relay endpoints (RFC 6062) would make the server a TCP proxy
+    // for anyone who got credentials from the relay.
+    'no-tcp-relay',
     ...NEVER_PEERS.map((range) => `denied-peer-ip=${range}`),
     // On loopback every peer is on this machine; anywhere else, this machine's own services
     // are not for strangers (coturn refuses loopback peers by default too).
