@@ -12,7 +12,7 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import { iceServersService } from './ice.ts'
 import { rendezvousServer } from './rendezvous.ts'
-import { isTurnUrl, type TurnOptions } from './turn.ts'
+import { isTurnUrl, MAX_TURN_TTL_SECONDS, MAX_TURN_URLS, MIN_TURN_TTL_SECONDS, turnUrlProblem, type TurnOptions } from './turn.ts'
 import type { PeerId } from '@libp2p/interface'
 
 export { RENDEZVOUS_PROTOCOL } from './messages.ts'
@@ -86,6 +86,19 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const maxConnections = options.maxConnections ?? 2048
   if (options.turn?.urls.some(isTurnUrl) === true && options.turn.secret == null) {
     throw new Error('turn: and turns: URLs need turn.secret, the static-auth-secret of the TURN server')
+  }
+  // The same rules as TURN_URLS and TURN_TTL: a URL the browsers refuse would break every
+  // WebRTC connection they make, not just TURN.
+  if (options.turn != null) {
+    if (options.turn.urls.length > MAX_TURN_URLS) throw new Error(`turn.urls: at most ${MAX_TURN_URLS} URLs`)
+    for (const url of options.turn.urls) {
+      const problem = turnUrlProblem(url)
+      if (problem != null) throw new Error(`turn.urls: "${url}" is ${problem}`)
+    }
+    const ttl = options.turn.ttlSeconds
+    if (ttl != null && !(Number.isInteger(ttl) && ttl >= MIN_TURN_TTL_SECONDS && ttl <= MAX_TURN_TTL_SECONDS)) {
+      throw new Error(`turn.ttlSeconds must be an integer from ${MIN_TURN_TTL_SECONDS} to ${MAX_TURN_TTL_SECONDS}`)
+    }
   }
 
   const node = await createLibp2p({

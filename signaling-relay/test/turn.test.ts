@@ -261,3 +261,13 @@ async function request(socket: dgram.Socket, port: number, make: (id: Buffer) =>
     socket.removeAllListeners('message')
   }
 }
+
+describe('createRelay with turn options', () => {
+  it('refuses what TURN_URLS and TURN_TTL refuse, before it listens', async () => {
+    const { createRelay } = await import('../src/index.ts')
+    await expect(createRelay({ turn: { urls: ['stun:a b'] } })).rejects.toThrow(/turn\.urls: "stun:a b"/)
+    await expect(createRelay({ turn: { urls: ['stun:h?transport=udp'] } })).rejects.toThrow(/turn\.urls/)
+    await expect(createRelay({ turn: { urls: Array.from({ length: 9 }, (_, i) => `stun:h${i}`) } })).rejects.toThrow(/at most 8/)
+    await expect(createRelay({ turn: { urls: ['turn:h'], secret: 'x'.repeat(16), ttlSeconds: 5 } })).rejects.toThrow(/ttlSeconds/)
+  })
+})

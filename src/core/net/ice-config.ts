@@ -1,11 +1,14 @@
 import type { Connection } from '@libp2p/interface'
-import { fetchIceServers } from './ice-servers.ts'
+import { fetchIceServers, isForbiddenIceHost } from './ice-servers.ts'
 
 const FETCH_TIMEOUT_MS = 5_000
 // Credentials are renewed when this share of their lifetime is left, and never more often than
 // MIN_REFRESH_MS (a relay answering with nearly expired credentials must not make us spin).
 const REFRESH_AT_REMAINING = 0.5
 const MIN_REFRESH_MS = 60_000
+const MAX_REFRESH_MS = 12 * 3_600_000
+// A request that failed (timeout, rate limit) is tried again after this, doubling each time.
+const RETRY_AFTER_FAILURE_MS = 10_000
 
 /**
  * The ICE servers WebRTC uses: the ones this deployment configured (settings or build) plus the
@@ -38,37 +41,44 @@ export class IceConfig {
 
   /**
    * Asks the relay just attached for its ICE servers, and again before their credentials
-   * expire. A relay without the protocol (an older one) leaves the list as configured.
+   * expire; a failed request is tried again later while the relay stays attached. A relay
+   * without the protocol (an older one) leaves the list as configured.
    */
-  async learnFrom(relay: Connection): Promise<void> {
+  async learnFrom(relay: Connection, failures = 0): Promise<void> {
     clearTimeout(this.refreshTimer)
     let answer
     try {
       answer = await fetchIceServers(relay, AbortSignal.timeout(FETCH_TIMEOUT_MS))
-    } catch {
+    } catch (err) {
+      if (this.stopped || (err as { cause?: Error }).cause?.name === 'UnsupportedProtocolError') return
+      this.again(relay, Math.min(MAX_REFRESH_MS, RETRY_AFTER_FAILURE_MS * 2 ** failures), failures + 1)
       return
     }
     if (this.stopped) return
-    const before = JSON.stringify(this.fromRelay)
+    const before = this.fromRelay
+    const relayIsLoopback = /^\/(ip4\/127\.|ip6\/::1\/)/.test(relay.remoteAddr.toString())
     this.fromRelay = answer.iceServers
-    if (answer.expiresAt > 0) {
-      const ms = Math.max(MIN_REFRESH_MS, (answer.expiresAt - Date.now()) * REFRESH_AT_REMAINING)
-      this.refreshTimer = setTimeout(() => {
-        if (relay.status === 'open') void this.learnFrom(relay)
-      }, ms)
-    }
-    if (JSON.stringify(this.fromRelay) !== before && this.hasServersBeyond(before)) this.onNewServers()
+      .map((server) => ({ ...server, urls: server.urls.filter((url) => !isForbiddenIceHost(url, relayIsLoopback)) }))
+      .filter((server) => server.urls.length > 0)
+    // The expiry is by the relay's clock; a phone's clock may be far off, so the wait is
+    // bounded both ways.
+    if (answer.expiresAt > 0) this.again(relay, Math.min(MAX_REFRESH_MS, Math.max(MIN_REFRESH_MS, (answer.expiresAt - Date.now()) * REFRESH_AT_REMAINING)), 0)
+    if (urlsOf(this.fromRelay) !== urlsOf(before)) this.onNewServers()
+  }
+
+  private again(relay: Connection, ms: number, failures: number): void {
+    this.refreshTimer = setTimeout(() => {
+      if (relay.status === 'open' && !this.stopped) void this.learnFrom(relay, failures)
+    }, ms)
   }
 
   stop(): void {
     this.stopped = true
     clearTimeout(this.refreshTimer)
   }
+}
 
-  /** Renewed credentials for the same servers open no new path; new servers may. */
-  private hasServersBeyond(beforeJson: string): boolean {
-    const urls = (list: RTCIceServer[]): string => JSON.stringify(list.map((s) => [s.urls].flat()))
-    const before = JSON.parse(beforeJson) as RTCIceServer[]
-    return urls(this.fromRelay) !== urls(before)
-  }
+/** Renewed credentials for the same servers open no new path; new servers may. */
+function urlsOf(list: RTCIceServer[]): string {
+  return JSON.stringify(list.map((s) => [s.urls].flat()))
 }

@@ -31,12 +31,54 @@ function isBoundedString(x: unknown): x is string {
   return typeof x === 'string' && x.length > 0 && x.length <= MAX_STRING
 }
 
+// scheme:host[:port][?transport=udp|tcp], as the relay checks its TURN_URLS (RFC 7064/7065;
+// browsers refuse a query on stun:). One malformed URL makes RTCPeerConnection throw, which
+// would make every WebRTC connection fail, so the client checks again and does not trust the relay.
+const ICE_URL = /^(stun|turn|turns):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?(\?transport=(?:udp|tcp))?$/
+// Fewer URLs in all than servers × URLs each: each one costs every new connection a request.
+const MAX_URLS = 16
+
+function urlParts(url: string): { scheme: string; host: string } | null {
+  const m = ICE_URL.exec(url)
+  if (m == null) return null
+  const [, scheme, host, port, query] = m
+  if (port != null && (Number(port) < 1 || Number(port) > 65_535)) return null
+  if (scheme === 'stun' && query != null) return null
+  return { scheme: scheme!, host: host! }
+}
+
 function isStun(url: string): boolean {
-  return url.startsWith('stun:')
+  return urlParts(url)?.scheme === 'stun'
 }
 
 function isTurn(url: string): boolean {
-  return url.startsWith('turn:') || url.startsWith('turns:')
+  const scheme = urlParts(url)?.scheme
+  return scheme === 'turn' || scheme === 'turns'
+}
+
+/**
+ * Whether an ICE server's host is one a browser should never be sent to by a relay: this
+ * device itself (unless the relay is on this device too), unspecified, link-local, multicast or
+ * broadcast addresses. A dishonest relay could otherwise point every new connection's STUN and
+ * TURN requests at the phone's own services. Private LAN addresses stay allowed: a relay on a
+ * workshop laptop hands out its LAN address.
+ */
+export function isForbiddenIceHost(url: string, relayIsLoopback: boolean): boolean {
+  const host = urlParts(url)?.host.toLowerCase()
+  if (host == null) return true
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host)
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])]
+    if (a === 127) return !relayIsLoopback
+    return a === 0 || a >= 224 || (a === 169 && b === 254)
+  }
+  if (host.startsWith('[')) {
+    const v6 = host.slice(1, -1)
+    if (v6 === '::1') return !relayIsLoopback
+    return v6 === '::' || /^fe[89ab]/.test(v6) || v6.startsWith('ff') || v6.startsWith('::ffff:')
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return !relayIsLoopback
+  return false
 }
 
 /** One `[urls]` (STUN) or `[urls, username, credential]` (TURN) entry; null if off-spec. */
@@ -70,6 +112,7 @@ export function parseIceMessage(bytes: Uint8Array): IceServersAnswer | null {
     if (server == null) return null
     iceServers.push(server)
   }
+  if (iceServers.reduce((n, s) => n + s.urls.length, 0) > MAX_URLS) return null
   // Credentials always expire and nothing else does.
   const credentials = iceServers.some((s) => s.credential != null)
   if (credentials !== (expires > 0)) return null

@@ -88,9 +88,10 @@ export class Network {
     private readonly opened: OpenedFrames,
     readonly ice: IceConfig,
   ) {
-    this.relay = new RelayLink(node, relays, (i) => this.introduced(i), (conn) => void ice.learnFrom(conn))
+    this.relay = new RelayLink(node, relays, (i) => this.introduced(i), (conn) => ice.learnFrom(conn))
     const changed = (): void => {
-      this.connectedPeers.set(this.paths.size)
+      for (const peer of this.paths.peers()) this.dialer.reached(peer)
+      this.connectedPeers.set(this.countMembersWithPath())
       this.rooms.forEach((r, topic) => {
         r.handlers.onPeersChanged()
         this.scheduler.peersChanged(topic, r.target)
@@ -249,6 +250,15 @@ export class Network {
     this.ice.stop()
     this.hellos.stop()
     await this.node.stop()
+  }
+
+  /** Members of our rooms with a working WebRTC path (a stranger's connection does not count). */
+  private countMembersWithPath(): number {
+    let n = 0
+    for (const peer of this.paths.peers()) {
+      if ([...this.rooms.values()].some((r) => r.introduced.has(peer))) n++
+    }
+    return n
   }
 
   /** Room members reachable over a direct connection: the ones history sync can run with. */

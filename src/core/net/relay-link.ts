@@ -25,6 +25,7 @@ export interface Introduction {
 }
 
 const DIAL_TIMEOUT_MS = 8_000
+const ATTACH_WAIT_MS = 1_500
 
 /**
  * The relay address to dial, without its /p2p/<id>. A relay makes a fresh identity at every
@@ -66,7 +67,7 @@ export class RelayLink {
     private readonly relays: string[],
     private readonly onIntroduction: (intro: Introduction) => void,
     /** A relay was attached (each time): e.g. to ask it for ICE servers. */
-    private readonly onAttached: (relay: Connection) => void = () => {},
+    private readonly onAttached: (relay: Connection) => Promise<void> = async () => {},
   ) {
     this.status = new Observable<RelayStatus>(relays.length ? { state: 'connecting', relay: relays[0] } : { state: 'no-relay' })
   }
@@ -119,7 +120,9 @@ export class RelayLink {
         const session = new RendezvousSession(stream)
         this.session = session
         this.relayAddr = relayAddressOf(conn)
-        this.onAttached(conn)
+        // The first dials to the peers it introduces should already know its TURN server
+        // (or each would fail once first), but a slow answer must not hold the join up.
+        await Promise.race([this.onAttached(conn), new Promise((r) => setTimeout(r, ATTACH_WAIT_MS))])
         for (const ns of this.namespaces.values()) await session.join(ns)
         this.status.set({ state: 'online', relay })
         failures = 0
