@@ -27,8 +27,15 @@ async function main(): Promise<void> {
   // peer at once instead of at the next back-off; losing it shows "offline" at once.
   addEventListener('online', () => chat.setBrowserOnline(true))
   addEventListener('offline', () => chat.setBrowserOnline(false))
-  const connection = (navigator as Navigator & { connection?: EventTarget }).connection
-  connection?.addEventListener('change', () => chat.retryNow())
+  // NetworkInformation (Chromium) also fires "change" for new speed estimates: only a change of
+  // network kind is worth retrying everything for.
+  const connection = (navigator as Navigator & { connection?: EventTarget & { type?: string; effectiveType?: string } }).connection
+  let networkKind = `${connection?.type}/${connection?.effectiveType}`
+  connection?.addEventListener('change', () => {
+    const kind = `${connection.type}/${connection.effectiveType}`
+    if (kind !== networkKind) chat.retryNow()
+    networkKind = kind
+  })
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App chat={chat} />

@@ -129,6 +129,19 @@ test('no TURN and a symmetric NAT: "can\'t be reached", posts wait, and go once 
   expect(withTurn.url).toBe(roda.url)
 })
 
+test('an unreachable member who leaves is no longer listed as "can\'t be reached"', async () => {
+  const topology = await build({ homes: [{ name: 'a', nat: 'symmetric' }, { name: 'b', nat: 'eim' }] })
+  const turn = await topology.startCoturn()
+  const roda = await topology.startRoda({ env: { TURN_URLS: turn.stunUrl } })
+  const { ana, bruno } = await pair(topology, roda)
+  await expect(peerRow(ana, 'bruno')).toHaveAttribute('data-connection', 'unreachable', { timeout: 60_000 })
+  await bruno.context().close()
+  const left = Date.now()
+  await expect(peerRow(ana, 'bruno')).toHaveCount(0, { timeout: 15_000 })
+  note('left', `bruno's row went ${Date.now() - left} ms after he closed the page`)
+  await expect(ana.getByTestId('no-path-help')).toHaveCount(0)
+})
+
 test('client isolation on a guest Wi-Fi: two devices on one LAN connect through TURN', async () => {
   const topology = await build({ homes: [{ name: 'guest', nat: 'eim', devices: ['c', 'd'], isolated: true }] })
   const turn = await topology.startCoturn()

@@ -61,6 +61,20 @@ describe('selectedPath', () => {
     expect(selectedPath(r)).toBeUndefined()
   })
 
+  it('takes a peer-reflexive candidate from the address of our TURN server for a relay', () => {
+    const turnAddr = '198.51.100.2'
+    const stats = (remoteAddress: string) =>
+      report([
+        { id: 'L-relay', type: 'local-candidate', candidateType: 'relay', address: turnAddr },
+        { id: 'L-srflx', type: 'local-candidate', candidateType: 'srflx', address: '198.51.100.11' },
+        { id: 'R-p', type: 'remote-candidate', candidateType: 'prflx', address: remoteAddress },
+        pair('P', 'L-srflx', 'R-p'),
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+      ])
+    expect(selectedPath(stats(turnAddr))).toEqual({ kind: 'turn', types: 'srflx/relay' })
+    expect(selectedPath(stats('198.51.100.12'))).toEqual({ kind: 'direct', types: 'srflx/prflx' })
+  })
+
   it('reads an array of stats as well', () => {
     expect(selectedPath([...candidates, pair('P', 'L-relay', 'R-host'), { id: 'T', type: 'transport', selectedCandidatePairId: 'P' }])).toEqual({ kind: 'turn', types: 'relay/host' })
   })

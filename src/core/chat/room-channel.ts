@@ -308,13 +308,15 @@ export class RoomChannel implements SyncRoom {
   /**
    * A hello handed over a relay circuit by a member no WebRTC path reaches yet. Checked like any
    * frame, and it must be the hello of the peer at the other end of the circuit (a hello names
-   * its libp2p peer id). A frame sealed for another room is simply not ours: not counted.
+   * its libp2p peer id). A frame that does not open with this room's key is not ours: not counted.
    */
   private async acceptCircuitHello(frame: Uint8Array, fromPeer: string): Promise<void> {
     const ctx = { keys: this.keys, now: Date.now(), isStored: (id: string) => this.index.has(id) }
     const result = await this.engine.validateFrame(frame, ctx)
     if (!result.ok) {
-      if (result.error !== 'undecryptable') this.ctx.rejections.count(result.error)
+      // Anything connected through the relay can send here, members or not: only a frame that
+      // opened with the room's key (so was sealed by a member) is worth counting.
+      if (result.error !== 'undecryptable' && result.error !== 'malformed' && result.error !== 'too-large') this.ctx.rejections.count(result.error)
       return
     }
     if (result.value.kind === 'hello' && result.value.peerId === fromPeer) this.acceptHello(result.value)

@@ -7,6 +7,9 @@ export const CIRCUIT_HELLO_PROTOCOL = '/roda/hello/1.0.0'
 // One frame per room both sides are in; a browser is in a handful of rooms at once.
 export const MAX_HELLO_FRAMES = 4
 const TIMEOUT_MS = 5_000
+// Hello streams taken from one connection in its whole life: one each way is the protocol;
+// a few more cover a hello re-sent when the relay introduced the peer late.
+const MAX_STREAMS_PER_CONNECTION = 4
 
 /** What the exchange needs from each room the other peer was introduced in. */
 export interface HelloRoom {
@@ -26,6 +29,8 @@ export interface HelloRoom {
  * them like gossip and also that the hello names the peer at the other end of the circuit.
  */
 export class CircuitHellos {
+  private readonly streamsTaken = new WeakMap<Connection, number>()
+
   constructor(
     private readonly node: RodaLibp2p,
     private readonly rooms: () => HelloRoom[],
@@ -67,6 +72,13 @@ export class CircuitHellos {
   }
 
   private async receive(stream: Stream, conn: Connection): Promise<void> {
+    const taken = this.streamsTaken.get(conn) ?? 0
+    // Circuits only (over WebRTC, gossip carries hellos), and a bounded number of streams.
+    if (conn.limits == null || taken >= MAX_STREAMS_PER_CONNECTION) {
+      stream.abort(new Error('hello not wanted on this connection'))
+      return
+    }
+    this.streamsTaken.set(conn, taken + 1)
     const peer = conn.remotePeer.toString()
     const frames = await readHelloFrames(stream, AbortSignal.timeout(TIMEOUT_MS))
     // Every room tries, introduced or not yet (the relay's "arrived" may come after the

@@ -42,9 +42,22 @@ export function selectedPath(report: StatsLike): IcePath | undefined {
   pair ??= [...byId.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded')
   if (!pair || pair.state !== 'succeeded') return undefined
   const local = candidateType(byId.get(String(pair.localCandidateId)))
-  const remote = candidateType(byId.get(String(pair.remoteCandidateId)))
+  let remote = candidateType(byId.get(String(pair.remoteCandidateId)))
   if (!local || !remote) return undefined
+  // When the other side's check through its TURN server arrives before its relay candidate
+  // does, the browser calls that candidate peer-reflexive, and never corrects it. Its address
+  // is then the TURN server's relayed address, as our own relay candidates' are: it is a relay.
+  if (remote === 'prflx') {
+    const address = addressOf(byId.get(String(pair.remoteCandidateId)))
+    const turnAddresses = [...byId.values()].filter((s) => s.type === 'local-candidate' && s.candidateType === 'relay').map(addressOf)
+    if (address !== undefined && turnAddresses.includes(address)) remote = 'relay'
+  }
   return { kind: local === 'relay' || remote === 'relay' ? 'turn' : 'direct', types: `${local}/${remote}` }
+}
+
+function addressOf(s: Stat | undefined): string | undefined {
+  const a = s?.address ?? s?.ip
+  return typeof a === 'string' && a !== '' ? a : undefined
 }
 
 function candidateType(s: Stat | undefined): string | undefined {

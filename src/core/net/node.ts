@@ -11,9 +11,13 @@ import type { Message } from '@libp2p/gossipsub'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { dialableRelayAddress } from './relay-link.ts'
 
-// Dead within PING_INTERVAL_MS + PING_TIMEOUT_MS; the timeout adapts to the measured
-// round trip but never goes below this, so a busy phone is not cut off for being slow.
-const PING_INTERVAL_MS = 2_000
+// A WebRTC connection that dies is seen by ICE itself within seconds (the browser's
+// consent checks; the path watcher reads the state). Pings are for the relay's WebSocket, which
+// nothing else watches: dead within PING_INTERVAL_MS + at most PING_TIMEOUT_MS * 1.25. The
+// interval is longer than the longest timeout, so at most two pings are ever in flight (a
+// third would be refused by the other side's ping service and taken for a dead connection),
+// and the relay answers a ping per browser every few seconds, not every second.
+const PING_INTERVAL_MS = 5_000
 const PING_TIMEOUT_MS = 4_000
 
 export type RodaServices = { identify: Identify; ping: Ping; pubsub: GossipSub }
@@ -57,10 +61,10 @@ export async function createBrowserNode(options: NodeOptions): Promise<RodaLibp2
     connectionGater: {
       denyDialMultiaddr: (ma) => !isAllowed(ma),
     },
-    // A connection that went dead (the other phone lost its network, a NAT forgot the mapping)
-    // is found by a ping that gets no answer: every few seconds instead of libp2p's 10 s plus a
-    // 5 s timeout, so the peer list and the relay status stop claiming a dead link much sooner.
-    connectionMonitor: { pingInterval: PING_INTERVAL_MS, pingTimeout: { minTimeout: PING_TIMEOUT_MS, maxTimeout: PING_TIMEOUT_MS * 2 } },
+    // A connection that went dead (the relay's machine lost its network, a NAT forgot the
+    // mapping) is found by a ping that gets no answer, sooner than libp2p's 10 s plus a 5 s
+    // timeout, so the relay status stops claiming a dead link.
+    connectionMonitor: { pingInterval: PING_INTERVAL_MS, pingTimeout: { minTimeout: PING_TIMEOUT_MS, maxTimeout: PING_TIMEOUT_MS * 1.25 } },
     connectionManager: {
       maxConnections: 64,
       // Every connection into a browser comes through the relay (the circuit, then WebRTC

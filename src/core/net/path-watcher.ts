@@ -33,8 +33,8 @@ export class PathWatcher {
   }
 
   /** Peers with a working WebRTC path (direct or through TURN). */
-  get size(): number {
-    return this.paths.size
+  peers(): IterableIterator<string> {
+    return this.paths.keys()
   }
 
   stop(): void {

@@ -27,9 +27,12 @@ const CIRCUIT_GRACE_MS = 2_000
 // in a row is shown as unreachable from this network: the two NATs allow no direct path and no
 // TURN server gave a relayed one. Attempts go on; the first that works clears it.
 const UNREACHABLE_AFTER_FAILED_ATTEMPTS = 2
-// Unreachable peers are tried again this often (after the rounds above), and at once when the
-// ICE servers change (a TURN server appeared).
+// Unreachable peers are tried again after this, then twice as long each time up to the maximum
+// (after the rounds above), and at once when the ICE servers change (a TURN server appeared) or
+// the network comes back.
 const UNREACHABLE_RETRY_MS = 60_000
+const UNREACHABLE_RETRY_MAX_MS = 10 * 60_000
+const PRESENCE_CHECK_TIMEOUT_MS = 5_000
 // Cap on peers remembered as unreachable; the relay introduces at most this many anyway.
 const MAX_UNREACHABLE = 256
 
@@ -95,11 +98,6 @@ export class PeerDialer {
     this.later.clear()
   }
 
-  /**
-   * Once a direct connection to a peer is open, the relay circuit to it has done its job (it
-   * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
-   * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
-   */
   /** Whether a peer is known to be present but cannot be reached from this network. */
   isUnreachable(peer: string): boolean {
     return this.unreachable.has(peer)
@@ -131,6 +129,22 @@ export class PeerDialer {
     this.onReachabilityChange()
   }
 
+  /**
+   * A WebRTC path to the peer works (whoever dialed): it is not unreachable, and the slow
+   * retries for unreachable peers stop, so a later drop gets the quick redial again.
+   */
+  reached(peer: string): void {
+    if (!this.unreachable.has(peer)) return
+    clearTimeout(this.later.get(peer))
+    this.later.delete(peer)
+    this.setUnreachable(peer, false)
+  }
+
+  /**
+   * Once a direct connection to a peer is open, the relay circuit to it has done its job (it
+   * carried the signalling) and is closed: the relay stops forwarding for the pair, and nobody
+   * keeps pinging a connection that carries nothing (in a room of ten each tab held nine).
+   */
   private readonly onOpen = (e: CustomEvent<Connection>): void => {
     const direct = e.detail
     if (direct.limits != null) return
@@ -145,6 +159,7 @@ export class PeerDialer {
   private readonly onClose = (e: CustomEvent<Connection>): void => {
     const peer = e.detail.remotePeer.toString()
     if (!this.wanted(peer)) this.setUnreachable(peer, false)
+    if (e.detail.limits != null && this.unreachable.has(peer)) this.checkPresenceSoon(peer)
     if (e.detail.limits != null || !this.wanted(peer)) return
     this.retryLater(peer, REDIAL_AFTER_MS * (1 + Math.random()))
   }
@@ -160,15 +175,37 @@ export class PeerDialer {
     )
   }
 
+  /**
+   * An unreachable peer's circuit closed: it left, or the relay's time limit on circuits ended
+   * it. Opening a bare circuit again (no WebRTC, no dial slot) tells which: the relay refuses
+   * at once for a peer that is gone, and the peer no longer shows as "can't be reached".
+   */
+  private checkPresenceSoon(peer: string): void {
+    setTimeout(() => {
+      const relay = this.relayAddress()
+      if (this.stopped || !relay || !this.unreachable.has(peer) || hasCircuit(this.node, peerIdFromString(peer))) return
+      this.node.dial(multiaddr(`${relay}/p2p-circuit/p2p/${peer}`), { signal: AbortSignal.timeout(PRESENCE_CHECK_TIMEOUT_MS) }).then(
+        () => {},
+        () => {
+          if (!hasCircuit(this.node, peerIdFromString(peer))) this.setUnreachable(peer, false)
+        },
+      )
+    }, REDIAL_AFTER_MS)
+  }
+
   /** `round`: how many rounds of attempts already failed (for the delay before the next one). */
   dial(peer: string, round = 0): Promise<void> {
     if (peer === this.node.peerId.toString()) return Promise.resolve()
     const running = this.inFlight.get(peer)
     if (running) return running
-    const p = this.attempt(peer)
+    // Past the first rounds only unreachable peers are still tried, one long attempt at a time
+    // and ever less often: they must not hold the few dial slots that reachable peers need.
+    const slow = round >= ROUND_DELAYS_MS.length
+    const p = this.attempt(peer, slow ? ATTEMPT_TIMEOUTS_MS.slice(-1) : ATTEMPT_TIMEOUTS_MS)
       .then((connected) => {
         if (connected) return
-        const delay = ROUND_DELAYS_MS[round] ?? (this.unreachable.has(peer) ? UNREACHABLE_RETRY_MS : undefined)
+        const slowDelay = Math.min(UNREACHABLE_RETRY_MAX_MS, UNREACHABLE_RETRY_MS * 2 ** Math.max(0, round - ROUND_DELAYS_MS.length))
+        const delay = ROUND_DELAYS_MS[round] ?? (this.unreachable.has(peer) ? slowDelay : undefined)
         if (delay !== undefined) this.retryLater(peer, delay, round + 1)
       })
       .finally(() => this.inFlight.delete(peer))
@@ -191,7 +228,7 @@ export class PeerDialer {
   }
 
   /** Resolves to whether a direct connection is open at the end (stopping counts as yes). */
-  private async attempt(peer: string): Promise<boolean> {
+  private async attempt(peer: string, timeouts: readonly number[]): Promise<boolean> {
     let id: PeerId
     try {
       id = peerIdFromString(peer)
@@ -199,7 +236,7 @@ export class PeerDialer {
       return true
     }
     let failedWithCircuit = 0
-    for (let i = 0; i < ATTEMPT_TIMEOUTS_MS.length && !this.stopped; i++) {
+    for (let i = 0; i < timeouts.length && !this.stopped; i++) {
       if (this.isDirect(id)) return true
       const relay = this.relayAddress()
       if (!relay) return false
@@ -208,7 +245,7 @@ export class PeerDialer {
         // The peer may have dialed us while we waited for a slot.
         if (this.isDirect(id)) return true
         await this.node.dial(multiaddr(`${relay}/p2p-circuit/webrtc/p2p/${peer}`), {
-          signal: AbortSignal.timeout(ATTEMPT_TIMEOUTS_MS[i]!),
+          signal: AbortSignal.timeout(timeouts[i]!),
         })
         if (this.isDirect(id)) return true
       } catch {
@@ -220,8 +257,8 @@ export class PeerDialer {
       // The circuit opened but WebRTC did not: the peer is there and its signalling got
       // through, so ICE found no path between the two networks.
       if (hasCircuit(this.node, id)) {
-        if (++failedWithCircuit >= UNREACHABLE_AFTER_FAILED_ATTEMPTS) this.setUnreachable(peer, true)
-      } else if (i === ATTEMPT_TIMEOUTS_MS.length - 1) {
+        if (++failedWithCircuit >= Math.min(UNREACHABLE_AFTER_FAILED_ATTEMPTS, timeouts.length)) this.setUnreachable(peer, true)
+      } else if (i === timeouts.length - 1) {
         // Not even the relay could reach it: it left, so it is no longer "unreachable".
         this.setUnreachable(peer, false)
       }
