@@ -83,6 +83,7 @@ export class RoomChannel implements SyncRoom {
   private confirmTimer: ReturnType<typeof setTimeout> | undefined
   /** Confirming syncs in a row that still moved posts (see onSynced). */
   private followUps = 0
+  /** Peers with a WebRTC path at the last look. */
   private lastPeerCount = 0
   private readonly hellos = new Map<string, { author: string; name: string }>()
   private lastHello: { frame: Uint8Array; at: number } | undefined
@@ -295,9 +296,12 @@ export class RoomChannel implements SyncRoom {
     if (!this.net) return
     const list = this.net.peersOf(this.keys.topic).map((p) => ({ ...p, ...this.hellos.get(p.peerId) }))
     this.peers.set(list)
-    // A newly subscribed peer has not heard who we are yet.
-    if (list.length > this.lastPeerCount) this.sayHelloSoon()
-    this.lastPeerCount = list.length
+    // Hellos travel by gossip, which only reaches peers with a WebRTC path: a peer first listed
+    // over the relay's circuit must still hear who we are once its path comes up (through
+    // NATs that takes longer than the hello's short delay).
+    const withPath = list.filter((p) => p.connection === 'direct' || p.connection === 'turn').length
+    if (withPath > this.lastPeerCount) this.sayHelloSoon()
+    this.lastPeerCount = withPath
   }
 
   private sayHelloSoon(): void {

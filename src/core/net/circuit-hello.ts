@@ -22,9 +22,9 @@ export interface HelloRoom {
 }
 
 /**
- * /roda/hello/1.0.0 (PROTOCOL.md §11): the two sides of a relay circuit hand each other their
- * room hellos, so a member whom no WebRTC path reaches still has a name in the peer list ("can't
- * reach Bruno from this network") instead of "someone". Hellos normally travel by gossip, which
+ * /roda/hello/1.0.0 (PROTOCOL.md §11): over the relay circuit, a node hands a peer it cannot
+ * reach by WebRTC its room hellos, so a member whom no path reaches still has a name in the
+ * peer list ("can't reach Bruno from this network") instead of "someone". Hellos normally travel by gossip, which
  * needs a WebRTC connection. The frames are the same sealed, signed hellos; the receiver checks
  * them like gossip and also that the hello names the peer at the other end of the circuit.
  */
@@ -41,21 +41,14 @@ export class CircuitHellos {
       runOnLimitedConnection: true,
       maxInboundStreams: 2,
     })
-    this.node.addEventListener('connection:open', this.onOpen)
   }
 
-  stop(): void {
-    this.node.removeEventListener('connection:open', this.onOpen)
-  }
-
-  private readonly onOpen = (e: CustomEvent<Connection>): void => {
-    const conn = e.detail
-    // Only circuits: over WebRTC, gossip carries the hellos.
-    if (conn.limits != null) void this.send(conn).catch(() => {})
-  }
-
-  /** The relay introduced a peer: if its circuit opened before that, say hello now. */
-  introduced(peer: string): void {
+  /**
+   * Says hello over the open circuits to a peer that WebRTC could not reach. Only then: when a
+   * WebRTC connection comes up, gossip carries hellos, and a room that forms would otherwise
+   * pay for a stream on every circuit.
+   */
+  sendTo(peer: string): void {
     for (const conn of this.node.getConnections()) {
       if (conn.limits != null && conn.status === 'open' && conn.remotePeer.toString() === peer) void this.send(conn).catch(() => {})
     }

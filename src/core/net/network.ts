@@ -101,7 +101,10 @@ export class Network {
       node,
       () => this.relay.address,
       (peer) => [...this.rooms.values()].some((r) => r.introduced.has(peer)),
-      changed,
+      (peer, unreachable) => {
+        if (unreachable) this.hellos.sendTo(peer)
+        changed()
+      },
     )
     this.paths = new PathWatcher(node, changed)
     // New ICE servers (a TURN server came up, or the relay with one) may open a path to the
@@ -248,7 +251,6 @@ export class Network {
     this.dialer.stop()
     this.paths.stop()
     this.ice.stop()
-    this.hellos.stop()
     await this.node.stop()
   }
 
@@ -272,9 +274,7 @@ export class Network {
     if (!room) return
     for (const peer of peers) {
       if (peer === this.peerId) continue
-      const isNew = !room.introduced.has(peer)
       room.introduced.add(peer)
-      if (isNew) this.hellos.introduced(peer)
       if (!arrived) {
         void this.dialer.dial(peer)
       } else {

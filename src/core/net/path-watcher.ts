@@ -53,53 +53,58 @@ export class PathWatcher {
     void this.firstRead(conn)
   }
 
-  private readonly onClose = (): void => void this.refresh()
+  private readonly onClose = (e: CustomEvent<Connection>): void => {
+    const peer = e.detail.remotePeer
+    const stillOpen = this.node.getConnections(peer).some((c) => c.limits == null && c.status === 'open')
+    if (!stillOpen && this.paths.delete(peer.toString())) this.onChange()
+  }
 
   private async firstRead(conn: Connection): Promise<void> {
+    const peer = conn.remotePeer.toString()
     for (const wait of [0, ...FIRST_READ_RETRY_MS]) {
       if (wait) await new Promise((r) => setTimeout(r, wait))
       if (this.stopped || conn.status !== 'open') return
-      await this.refresh()
-      if (this.paths.has(conn.remotePeer.toString())) return
-    }
-  }
-
-  private refreshing: Promise<void> | undefined
-  private again = false
-
-  /** Reads every direct connection's path; one pass at a time, a request during it runs one more. */
-  private refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true
-      return this.refreshing
-    }
-    this.refreshing = (async () => {
-      do {
-        this.again = false
-        await this.readAll()
-      } while (this.again && !this.stopped)
-    })().finally(() => (this.refreshing = undefined))
-    return this.refreshing
-  }
-
-  private async readAll(): Promise<void> {
-    const seen = new Map<string, IcePath>()
-    for (const conn of this.node.getConnections()) {
-      if (conn.limits != null || conn.status !== 'open') continue
+      // Only this connection: in a room that forms, every member's connections open at once,
+      // and reading all of them for each would cost n² getStats calls.
       const path = await readIcePath(conn)
-      const peer = conn.remotePeer.toString()
+      if (path) {
+        this.update(peer, path)
+        return
+      }
+    }
+  }
+
+  private refreshing = false
+
+  /** Reads every direct connection's path, all at once; a pass already under way is enough. */
+  private async refresh(): Promise<void> {
+    if (this.refreshing || this.stopped) return
+    this.refreshing = true
+    try {
+      const conns = this.node.getConnections().filter((c) => c.limits == null && c.status === 'open')
+      const paths = await Promise.all(conns.map(async (c) => [c.remotePeer.toString(), await readIcePath(c)] as const))
+      if (this.stopped) return
+      const seen = new Map<string, IcePath>()
       // Two connections to one peer (both dialed at once): the direct one wins.
-      if (path && (!seen.has(peer) || path.kind === 'direct')) seen.set(peer, path)
+      for (const [peer, path] of paths) if (path && (!seen.has(peer) || path.kind === 'direct')) seen.set(peer, path)
+      let changed = seen.size !== this.paths.size
+      for (const [peer, path] of seen) if (!samePath(this.paths.get(peer), path)) changed = true
+      if (!changed) return
+      this.paths.clear()
+      for (const [peer, path] of seen) this.paths.set(peer, path)
+      this.onChange()
+    } finally {
+      this.refreshing = false
     }
-    if (this.stopped) return
-    let changed = seen.size !== this.paths.size
-    for (const [peer, path] of seen) {
-      const before = this.paths.get(peer)
-      if (!before || before.kind !== path.kind || before.types !== path.types) changed = true
-    }
-    if (!changed) return
-    this.paths.clear()
-    for (const [peer, path] of seen) this.paths.set(peer, path)
+  }
+
+  private update(peer: string, path: IcePath): void {
+    if (samePath(this.paths.get(peer), path)) return
+    this.paths.set(peer, path)
     this.onChange()
   }
+}
+
+function samePath(a: IcePath | undefined, b: IcePath): boolean {
+  return a !== undefined && a.kind === b.kind && a.types === b.types
 }

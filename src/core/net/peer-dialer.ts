@@ -84,7 +84,7 @@ export class PeerDialer {
     private readonly node: RodaLibp2p,
     private readonly relayAddress: () => string | undefined,
     private readonly wanted: (peer: string) => boolean,
-    private readonly onReachabilityChange: () => void = () => {},
+    private readonly onReachabilityChange: (peer: string, unreachable: boolean) => void = () => {},
   ) {
     node.addEventListener('connection:open', this.onOpen)
     node.addEventListener('connection:close', this.onClose)
@@ -126,7 +126,7 @@ export class PeerDialer {
     } else {
       this.unreachable.delete(peer)
     }
-    this.onReachabilityChange()
+    this.onReachabilityChange(peer, value)
   }
 
   /**
