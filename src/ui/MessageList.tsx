@@ -73,7 +73,16 @@ function useStickToBottom(scroller: React.RefObject<HTMLElement | null>, scrollT
       backAt = performance.now()
     }
     const onWheel = (e: WheelEvent) => e.deltaY < 0 && back()
-    const onKey = (e: KeyboardEvent) => KEYS_UP.has(e.key) && back()
+    const onKey = (e: KeyboardEvent) => {
+      if (KEYS_UP.has(e.key)) back()
+      // End asks for the newest post: pin at once. Judging by the scroll that follows was not
+      // enough in a long room on a slow device: rows measured after the jump moved the end
+      // more than 80 px further, and the view stayed a few posts short of it.
+      else if (e.key === 'End') {
+        atBottom.current = true
+        followEnd()
+      }
+    }
     const onTouchStart = (e: TouchEvent) => {
       touchY = e.touches[0]?.clientY ?? 0
     }
