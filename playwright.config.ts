@@ -22,7 +22,7 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    // The browser itself is launched by e2e/fixtures.ts (Debian Chromium, RECIPE flags).
+    // The browser itself is launched by e2e/fixtures.ts (Debian Chromium, flags in docs/TESTING.md).
   },
   webServer: {
     command: 'npm start -- --no-build',

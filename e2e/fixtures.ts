@@ -1,7 +1,7 @@
 // Playwright fixtures for Roda's end-to-end tests.
 //
 // - `browser` (worker-scoped): Debian Chromium (/usr/bin/chromium, or CHROMIUM_PATH) launched with
-//   exactly the switches of chromiumArgs() below (see shared/RECIPE.md): Playwright's own default
+//   exactly the switches of chromiumArgs() below (docs/TESTING.md): Playwright's own default
 //   switches are dropped (ignoreDefaultArgs: true) so nothing clashes with the WebRTC flags.
 // - `newDevice(name)` (test-scoped): a fresh browser context (a separate "device": own storage,
 //   own identity) with a page opened at baseURL. Console errors and uncaught page errors of every
@@ -33,7 +33,7 @@ export function chromiumArgs(userDataDir: string, { persistent = false } = {}): 
     ...(persistent ? [] : ['--no-startup-window']),
     '--headless',
     '--no-sandbox', // we run as root
-    // WebRTC on loopback inside a namespace with no default route (RECIPE.md).
+    // WebRTC on loopback inside a namespace with no default route (docs/TESTING.md).
     '--allow-loopback-in-peer-connection',
     '--use-fake-ui-for-media-stream',
     // Nothing may try to reach Google (or anything else) from the test machine.
@@ -114,7 +114,7 @@ export const test = base.extend<TestFixtures>({
         baseURL,
         locale: options.locale ?? 'en-US',
         // The fake-UI switch already allows media; granting as well keeps ICE candidate
-        // gathering working if the switch is ever dropped (RECIPE.md).
+        // gathering working if the switch is ever dropped (docs/TESTING.md).
         permissions: ['camera', 'microphone'],
       })
       const page = await context.newPage()

@@ -42,7 +42,7 @@ test('a page reaches the relay over WebSocket', async ({ newDevice, request }) =
 test('Chromium makes a WebRTC connection over loopback', async ({ newDevice }) => {
   const { page } = await newDevice('alice')
   // Two RTCPeerConnections in one page with no ICE servers: only host candidates, so this
-  // passes only with --allow-loopback-in-peer-connection and media permission (RECIPE.md).
+  // passes only with --allow-loopback-in-peer-connection and media permission (docs/TESTING.md).
   const result = await page.evaluate(async () => {
     const a = new RTCPeerConnection({ iceServers: [] })
     const b = new RTCPeerConnection({ iceServers: [] })

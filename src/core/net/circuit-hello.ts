@@ -7,8 +7,8 @@ export const CIRCUIT_HELLO_PROTOCOL = '/roda/hello/1.0.0'
 // One frame per room both sides are in; a browser is in a handful of rooms at once.
 export const MAX_HELLO_FRAMES = 4
 const TIMEOUT_MS = 5_000
-// Hello streams taken from one connection in its whole life: one each way is the protocol;
-// a few more cover a hello re-sent when the relay introduced the peer late.
+// Hello streams taken from one connection in its whole life: the peer says hello each time it
+// marks us unreachable anew (after it reached us once), which is rare on one circuit.
 const MAX_STREAMS_PER_CONNECTION = 4
 
 /** What the exchange needs from each room the other peer was introduced in. */
@@ -24,9 +24,10 @@ export interface HelloRoom {
 /**
  * /roda/hello/1.0.0 (PROTOCOL.md §11): over the relay circuit, a node hands a peer it cannot
  * reach by WebRTC its room hellos, so a member whom no path reaches still has a name in the
- * peer list ("can't reach Bruno from this network") instead of "someone". Hellos normally travel by gossip, which
- * needs a WebRTC connection. The frames are the same sealed, signed hellos; the receiver checks
- * them like gossip and also that the hello names the peer at the other end of the circuit.
+ * peer list ("can't reach Bruno from this network") instead of "someone". Hellos normally
+ * travel by gossip, which needs a WebRTC connection. The frames are the same sealed, signed
+ * hellos; the receiver checks them like gossip and also that the hello names the peer at the
+ * other end of the circuit.
  */
 export class CircuitHellos {
   private readonly streamsTaken = new WeakMap<Connection, number>()

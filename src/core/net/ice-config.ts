@@ -1,5 +1,5 @@
 import type { Connection } from '@libp2p/interface'
-import { fetchIceServers, isForbiddenIceHost } from './ice-servers.ts'
+import { fetchIceServers, isForbiddenIceHost, isTurn } from './ice-servers.ts'
 
 const FETCH_TIMEOUT_MS = 5_000
 // Credentials are renewed when this share of their lifetime is left, and never more often than
@@ -36,7 +36,7 @@ export class IceConfig {
 
   /** Whether a TURN server is known (a relayed path is possible when nothing else works). */
   hasTurn(): boolean {
-    return this.current().some((s) => [s.urls].flat().some((u) => /^turns?:/i.test(u)))
+    return this.current().some((s) => [s.urls].flat().some(isTurn))
   }
 
   /**

@@ -51,7 +51,7 @@ function isStun(url: string): boolean {
   return urlParts(url)?.scheme === 'stun'
 }
 
-function isTurn(url: string): boolean {
+export function isTurn(url: string): boolean {
   const scheme = urlParts(url)?.scheme
   return scheme === 'turn' || scheme === 'turns'
 }

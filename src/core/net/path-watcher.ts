@@ -48,8 +48,9 @@ export class PathWatcher {
     const conn = e.detail
     if (conn.limits != null) return
     const pc = peerConnectionOf(conn)
-    // A state change is when the path appears, changes or goes away (consent lost).
-    pc?.addEventListener('connectionstatechange', () => void this.refresh())
+    // A state change is when the path appears, changes or goes away (consent lost). Only this
+    // connection is read: in a room that forms, every connection changes state at once.
+    pc?.addEventListener('connectionstatechange', () => void this.readOne(conn))
     void this.firstRead(conn)
   }
 
@@ -57,6 +58,15 @@ export class PathWatcher {
     const peer = e.detail.remotePeer
     const stillOpen = this.node.getConnections(peer).some((c) => c.limits == null && c.status === 'open')
     if (!stillOpen && this.paths.delete(peer.toString())) this.onChange()
+  }
+
+  private async readOne(conn: Connection): Promise<void> {
+    const peer = conn.remotePeer.toString()
+    const path = conn.status === 'open' ? await readIcePath(conn) : undefined
+    if (this.stopped) return
+    if (path) this.update(peer, path)
+    // Gone from this connection; the next full pass restores it if another one has a path.
+    else if (this.paths.delete(peer)) this.onChange()
   }
 
   private async firstRead(conn: Connection): Promise<void> {
